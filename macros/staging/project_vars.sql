@@ -1,0 +1,62 @@
+{#-
+    The date segments are computed for, as a scalar date expression. Always read
+    from `int_as_of_date` (which applies the `as_of_date` var or the default), so
+    lineage is the same whatever the vars.
+-#}
+{% macro as_of_date() -%}
+    (select as_of_date from {{ ref('int_as_of_date') }})
+{%- endmacro %}
+
+{#- Returns the var's value after checking it is a real YYYY-MM-DD date. -#}
+{% macro validated_date_var(name) -%}
+    {%- set value = var(name) | string | trim -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' = '" ~ value ~ "' is not a date: expected the form YYYY-MM-DD, e.g. 2024-06-30") }}
+    {%- endif -%}
+    {#- A real calendar date: 2024-02-30 matches the pattern but is no date. -#}
+    {%- set year, month, day = value[0:4] | int, value[5:7] | int, value[8:10] | int -%}
+    {%- set next_month = modules.datetime.date(year + month // 12, month % 12 + 1, 1) if 1 <= month <= 12 else none -%}
+    {%- if next_month is none or day < 1 or day > (next_month - modules.datetime.timedelta(days=1)).day -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' = '" ~ value ~ "' is not a valid calendar date (expected YYYY-MM-DD)") }}
+    {%- endif -%}
+    {{- return(value) -}}
+{%- endmacro %}
+
+{% macro validated_int_var(name, minimum=0) -%}
+    {%- set value = var(name) -%}
+    {%- if value is not number or value != value | int or value < minimum -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' = '" ~ value ~ "' is invalid: expected a whole number >= " ~ minimum) }}
+    {%- endif -%}
+    {{- return(value | int) -}}
+{%- endmacro %}
+
+{% macro validated_share_var(name) -%}
+    {%- set value = var(name) -%}
+    {%- if value is not number or value < 0 or value > 1 -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' = '" ~ value ~ "' is invalid: expected a number between 0 and 1") }}
+    {%- endif -%}
+    {{- return(value) -}}
+{%- endmacro %}
+
+{#- on-run-start: fail before any model runs when a var is invalid. -#}
+{% macro validate_project_vars() -%}
+    {%- if var('as_of_date', none) not in (none, '') -%}
+        {%- do customer_segmentation.validated_date_var('as_of_date') -%}
+    {%- endif -%}
+    {%- for name in ['lifecycle_new_days', 'lifecycle_active_days', 'lifecycle_at_risk_days',
+                     'lifecycle_lapsed_days', 'lifecycle_reactivation_gap_days',
+                     'upcoming_horizon_days', 'birthday_window_days', 'anniversary_window_days',
+                     'migration_period_days', 'attribution_window_days', 'min_segment_customers',
+                     'max_line_quantity',
+                     'cluster_k_min', 'cluster_k_max', 'cluster_sample_size', 'cluster_seed'] -%}
+        {%- do customer_segmentation.validated_int_var(name) -%}
+    {%- endfor -%}
+    {%- for name in ['value_tier_top_share', 'value_tier_high_share', 'value_tier_mid_share',
+                     'holdout_share', 'max_segment_share'] -%}
+        {%- do customer_segmentation.validated_share_var(name) -%}
+    {%- endfor -%}
+    {%- if not modules.re.fullmatch('[A-Z]{3}', var('reporting_currency') | string) -%}
+        {{ exceptions.raise_compiler_error("dbt var 'reporting_currency' = '" ~ var('reporting_currency') ~ "' is invalid: expected an ISO 4217 code such as USD") }}
+    {%- endif -%}
+    select 1 as vars_validated
+{%- endmacro %}

@@ -1,0 +1,105 @@
+-- Behavioural features per customer at as_of_date, from orders before it.
+-- Customers without any order before as_of_date get no row (dim_customers fills in).
+with
+
+orders as (
+
+    select * from {{ ref('int_orders__as_of') }}
+
+),
+
+qualifying as (
+
+    select
+        *,
+        lag(ordered_date_utc) over (
+            partition by customer_id order by ordered_at, order_id
+        ) as previous_order_date
+    from orders
+    where is_qualifying
+
+),
+
+gaps as (
+
+    select
+        customer_id,
+        {{ dbt.datediff('previous_order_date', 'ordered_date_utc', 'day') }} as days_since_previous
+    from qualifying
+    where previous_order_date is not null
+
+),
+
+gap_stats as (
+
+    select
+        customer_id,
+        avg(cast(days_since_previous as {{ type_double() }})) as mean_days_between_orders,
+        percentile_cont(0.5) within group (order by days_since_previous)
+            as median_days_between_orders
+    from gaps
+    group by customer_id
+
+),
+
+per_customer as (
+
+    select
+        customer_id,
+        max(as_of_date) as as_of_date,
+        count(*) as order_count,
+        sum(case when is_qualifying then 1 else 0 end) as qualifying_order_count,
+        sum(case when status = 'returned' or return_line_count > 0 then 1 else 0 end)
+            as returned_order_count,
+        sum(case when status = 'cancelled' then 1 else 0 end) as cancelled_order_count,
+        sum(case when counts_toward_monetary then net_amount else 0 end) as net_revenue,
+        sum(case when is_qualifying then net_amount else 0 end) as qualifying_revenue,
+        sum(case when is_qualifying then units else 0 end) as qualifying_units,
+        sum(case when is_qualifying and has_promo_code then 1 else 0 end) as promo_order_count,
+        sum(case when is_qualifying and is_gift then 1 else 0 end) as gift_order_count,
+        {%- for channel in var('feature_channels') %}
+        sum(case when is_qualifying and channel = '{{ channel }}' then 1 else 0 end)
+            as channel_{{ channel }}_order_count,
+        {%- endfor %}
+        min(case when is_qualifying then ordered_date_utc end) as first_order_date,
+        max(case when is_qualifying then ordered_date_utc end) as last_order_date,
+        min(ordered_date_utc) as first_any_order_date
+    from orders
+    group by customer_id
+
+)
+
+select
+    per_customer.customer_id,
+    per_customer.as_of_date,
+    per_customer.order_count,
+    per_customer.qualifying_order_count,
+    per_customer.returned_order_count,
+    per_customer.cancelled_order_count,
+    cast(per_customer.net_revenue as decimal(18, 2)) as net_revenue,
+    cast(
+        per_customer.qualifying_revenue / nullif(per_customer.qualifying_order_count, 0)
+        as decimal(18, 2)
+    ) as avg_order_value,
+    cast(per_customer.qualifying_units as {{ type_double() }})
+    / nullif(per_customer.qualifying_order_count, 0) as avg_items_per_order,
+    per_customer.first_order_date,
+    per_customer.last_order_date,
+    per_customer.first_any_order_date,
+    {{ dbt.datediff('per_customer.first_order_date', 'per_customer.as_of_date', 'day') }}
+        as tenure_days,
+    gap_stats.mean_days_between_orders,
+    cast(gap_stats.median_days_between_orders as {{ type_double() }}) as median_days_between_orders,
+    cast(per_customer.returned_order_count as {{ type_double() }})
+    / nullif(per_customer.order_count - per_customer.cancelled_order_count, 0) as return_rate,
+    cast(per_customer.promo_order_count as {{ type_double() }})
+    / nullif(per_customer.qualifying_order_count, 0) as promo_order_share,
+    cast(per_customer.gift_order_count as {{ type_double() }})
+    / nullif(per_customer.qualifying_order_count, 0) as gift_order_share
+    {%- for channel in var('feature_channels') %},
+    cast(per_customer.channel_{{ channel }}_order_count as {{ type_double() }})
+    / nullif(per_customer.qualifying_order_count, 0) as channel_{{ channel }}_share
+    {%- endfor %}
+from per_customer
+left join gap_stats
+    on per_customer.customer_id = gap_stats.customer_id

@@ -1,0 +1,93 @@
+-- Share of each customer's merchandise spend (positive lines of qualifying orders
+-- before as_of_date) per product category and per product tag, and the top category.
+with
+
+qualifying_orders as (
+
+    select order_id
+    from {{ ref('int_orders__as_of') }}
+    where is_qualifying
+
+),
+
+lines as (
+
+    select order_lines.*
+    from {{ ref('int_order_lines') }} as order_lines
+    inner join qualifying_orders
+        on order_lines.order_id = qualifying_orders.order_id
+    where
+        not order_lines.is_non_product
+        and order_lines.line_net_amount > 0
+
+),
+
+category_spend as (
+
+    select
+        customer_id,
+        category,
+        sum(line_net_amount) as spend
+    from lines
+    group by customer_id, category
+
+),
+
+ranked_categories as (
+
+    select
+        customer_id,
+        category,
+        spend,
+        sum(spend) over (partition by customer_id) as total_spend,
+        -- ties broken by name so the top category is deterministic
+        row_number() over (partition by customer_id order by spend desc, category) as spend_rank
+    from category_spend
+
+),
+
+tag_spend as (
+
+    select
+        customer_id,
+        sum(line_net_amount) as total_spend
+        {%- for tag in var('feature_tags') %},
+        sum(
+            case
+                when {{ dbt.position("';" ~ tag ~ ";'", dbt.concat(["';'", 'tags', "';'"])) }} > 0
+                    then line_net_amount
+                else 0
+            end
+        ) as tag_{{ tag }}_spend
+        {%- endfor %}
+    from lines
+    group by customer_id
+
+)
+
+select
+    ranked_categories.customer_id,
+    max(case when ranked_categories.spend_rank = 1 then ranked_categories.category end)
+        as top_category,
+    max(
+        case
+            when ranked_categories.spend_rank = 1
+                then cast(ranked_categories.spend / ranked_categories.total_spend as {{ type_double() }})
+        end
+    ) as top_category_share
+    {%- for category in var('feature_categories') %},
+    coalesce(sum(
+        case
+            when ranked_categories.category = '{{ category }}'
+                then cast(ranked_categories.spend / ranked_categories.total_spend as {{ type_double() }})
+        end
+    ), 0) as category_share_{{ category }}
+    {%- endfor %}
+    {%- for tag in var('feature_tags') %},
+    max(cast(tag_spend.tag_{{ tag }}_spend / tag_spend.total_spend as {{ type_double() }}))
+        as tag_share_{{ tag }}
+    {%- endfor %}
+from ranked_categories
+inner join tag_spend
+    on ranked_categories.customer_id = tag_spend.customer_id
+group by ranked_categories.customer_id

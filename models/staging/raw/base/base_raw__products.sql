@@ -1,0 +1,58 @@
+-- Every raw products row, typed, with the reason it cannot be used (NULL = clean).
+with
+
+source as (
+
+    select * from {{ source('raw', 'products') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('product_id') }} as product_id,
+
+        -- attributes
+        {{ clean_text('product_name') }} as product_name,
+        coalesce({{ normalise_label('category') }}, 'uncategorised') as category,
+        {{ normalise_label('subcategory') }} as subcategory,
+        {{ clean_text('brand') }} as brand,
+        lower({{ clean_text('tags') }}) as tags,
+
+        -- numerics
+        {{ safe_cast_decimal(clean_text('list_price')) }} as list_price,
+
+        -- the row as loaded
+        {{ keep_source_columns('products') }}
+
+    from source
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when product_id is null then 'missing_key'
+            when {{ failed_to_parse('src_list_price', 'list_price') }} then 'unparseable_number'
+            when list_price < 0 then 'negative_price'
+        end as row_issue
+    from typed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (partition by product_id, row_issue order by _source_row) as key_rank
+    from checked
+
+)
+
+select
+    *,
+    coalesce(row_issue, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
+from ranked

@@ -1,0 +1,62 @@
+-- Every raw survey_responses row, typed, with the reason it cannot be used (NULL = clean).
+with
+
+source as (
+
+    select * from {{ source('raw', 'survey_responses') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        {{ clean_text('response_id') }} as response_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ normalise_label('question_id') }} as question_id,
+
+        -- answers
+        {{ clean_text('answer_text') }} as answer_text,
+        {{ safe_cast_decimal(clean_text('answer_score')) }} as answer_score,
+
+        -- timestamps
+        {{ safe_cast_timestamp_utc(clean_text('responded_at')) }} as responded_at,
+
+        -- the row as loaded
+        {{ keep_source_columns('survey_responses') }}
+
+    from source
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when response_id is null
+                or customer_id is null
+                or question_id is null
+                or {{ clean_text('src_responded_at') }} is null
+                then 'missing_key'
+            when responded_at is null then 'unparseable_timestamp'
+            when {{ failed_to_parse('src_answer_score', 'answer_score') }} then 'unparseable_number'
+            when responded_at > {{ build_started_at() }} then 'future_timestamp'
+        end as row_issue
+    from typed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (partition by response_id, row_issue order by _source_row) as key_rank
+    from checked
+
+)
+
+select
+    *,
+    coalesce(row_issue, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
+from ranked

@@ -1,0 +1,2 @@
+-- Raw fx_rates rows that cannot be used: the row as loaded, where it came from, and why.
+{{ quarantine_rows('base_raw__fx_rates', 'fx_rates') }}

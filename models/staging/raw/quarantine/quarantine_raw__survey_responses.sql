@@ -1,0 +1,2 @@
+-- Raw survey_responses rows that cannot be used: the row as loaded, where it came from, and why.
+{{ quarantine_rows('base_raw__survey_responses', 'survey_responses') }}

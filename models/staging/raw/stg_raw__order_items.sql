@@ -1,0 +1,34 @@
+-- Clean order lines: one row per order_item_id, amounts in the order's currency.
+with
+
+order_items as (
+
+    select * from {{ ref('base_raw__order_items') }}
+    where quarantine_reason is null
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        order_item_id,
+        order_id,
+        product_id,
+
+        -- numerics (order currency)
+        quantity,
+        unit_price,
+        coalesce(discount_amount, 0) as discount_amount,
+        quantity * unit_price - coalesce(discount_amount, 0) as line_net_amount,
+        quantity < 0 as is_return_line,
+
+        -- lineage
+        _source_row,
+        _loaded_at
+
+    from order_items
+
+)
+
+select * from renamed

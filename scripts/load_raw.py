@@ -1,0 +1,42 @@
+"""Load a raw-contract directory into the warehouse schema ``raw``.
+
+Usage: .venv/bin/python scripts/load_raw.py DIR [--target duckdb|postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from customer_segmentation.loader import LoadError, load_duckdb, load_postgres, validate_directory
+from customer_segmentation.settings import SettingError, duckdb_path, postgres_dsn_kwargs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", type=Path, help="raw-contract directory")
+    parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
+    args = parser.parse_args(argv)
+    console = Console(stderr=True, soft_wrap=True)
+    try:
+        sources = validate_directory(args.directory.resolve())
+        with console.status("loading") as status:
+            if args.target == "duckdb":
+                loaded = load_duckdb(sources, duckdb_path(), progress=status.update)
+            else:
+                loaded = load_postgres(sources, postgres_dsn_kwargs(), progress=status.update)
+    except (LoadError, SettingError) as exc:
+        console.print(f"[red]load failed:[/red] {exc}")
+        return 1
+    for item in loaded:
+        console.print(
+            f"raw.{item.table:<17} {item.rows:>11,} rows  {item.source_file or '(absent)'}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
