@@ -27,9 +27,9 @@ select
     is_qualifying,
 
     -- numerics (reporting currency)
-    net_amount,
-    non_product_amount,
-    units,
+    cast(net_amount as decimal(18, 2)) as net_amount,
+    cast(non_product_amount as decimal(18, 2)) as non_product_amount,
+    cast(units as bigint) as units,
     line_count,
 
     -- occasion flags
