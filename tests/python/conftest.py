@@ -47,13 +47,21 @@ class BuiltWarehouse:
             return pipeline.run(command, env=self.env)
         import subprocess
 
-        result = subprocess.run(command, cwd=pipeline.PROJECT_ROOT, env=self.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+        result = subprocess.run(
+            command,
+            cwd=pipeline.PROJECT_ROOT,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
         return result.stdout
 
 
-def build_warehouse(workdir: Path, raw_dir: Path, dbt_vars: dict[str, Any] | None = None,
-                    command: str = "build") -> BuiltWarehouse:
+def build_warehouse(
+    workdir: Path, raw_dir: Path, dbt_vars: dict[str, Any] | None = None, command: str = "build"
+) -> BuiltWarehouse:
     """Load ``raw_dir`` into a fresh DuckDB file under ``workdir`` and run dbt on it."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "warehouse.duckdb"
@@ -92,17 +100,22 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, generated_raw_dir: Path)
 
 
 @pytest.fixture(scope="session")
-def dirty_warehouse(tmp_path_factory: pytest.TempPathFactory, dirty_raw_dir: Path) -> BuiltWarehouse:
+def dirty_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, dirty_raw_dir: Path
+) -> BuiltWarehouse:
     """The whole project built on generated data with injected faults."""
     return build_warehouse(tmp_path_factory.mktemp("wh_dirty"), dirty_raw_dir)
 
 
 @pytest.fixture(scope="session")
-def warehouse_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., BuiltWarehouse]]:
+def warehouse_factory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., BuiltWarehouse]]:
     """Build extra warehouses (other vars, cut-off data) in their own temp dirs."""
 
-    def make(raw_dir: Path, dbt_vars: dict[str, Any] | None = None,
-             command: str = "build") -> BuiltWarehouse:
+    def make(
+        raw_dir: Path, dbt_vars: dict[str, Any] | None = None, command: str = "build"
+    ) -> BuiltWarehouse:
         return build_warehouse(tmp_path_factory.mktemp("wh_extra"), raw_dir, dbt_vars, command)
 
     yield make

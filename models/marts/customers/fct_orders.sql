@@ -4,8 +4,29 @@ with
 
 orders as (
 
-    select * from {{ ref('int_orders') }}
-    where ordered_at < cast({{ as_of_date() }} as timestamp)
+    select
+        orders.*,
+        -- occasion attributes (models/intermediate/occasions)
+        occasions.occasion_country_code,
+        occasions.has_occasion_calendar,
+        occasions.ordered_at_local,
+        occasions.order_date_local,
+        occasions.occasion_name,
+        occasions.occasion_type,
+        occasions.occasion_date,
+        occasions.is_occasion_window,
+        occasions.is_holiday_window,
+        occasions.is_birthday_window,
+        occasions.is_first_purchase_anniversary_window,
+        occasions.is_promotion,
+        occasions.is_weekend,
+        occasions.daypart,
+        occasions.season,
+        occasions.primary_occasion
+    from {{ ref('int_orders') }} as orders
+    left join {{ ref('int_order_occasions') }} as occasions
+        on orders.order_id = occasions.order_id
+    where orders.ordered_at < cast({{ as_of_date() }} as timestamp)
 
 )
 
@@ -34,5 +55,24 @@ select
 
     -- occasion flags
     is_gift,
-    has_promo_code
+    has_promo_code,
+
+    -- occasions, in the order's local time and country (doc blocks in
+    -- models/intermediate/occasions/_occasions__docs.md)
+    occasion_country_code,
+    has_occasion_calendar,
+    ordered_at_local,
+    order_date_local,
+    occasion_name,
+    occasion_type,
+    occasion_date,
+    is_occasion_window,
+    is_holiday_window,
+    is_birthday_window,
+    is_first_purchase_anniversary_window,
+    is_promotion,
+    is_weekend,
+    daypart,
+    season,
+    primary_occasion
 from orders

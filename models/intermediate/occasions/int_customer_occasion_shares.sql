@@ -1,0 +1,175 @@
+-- One row per customer known at as_of_date: how their qualifying orders before
+-- as_of_date split over occasions (shares of orders and of revenue), their
+-- typical buying occasions and their occasion persona (doc block occasion_persona).
+with
+
+customers as (
+
+    select
+        customer_id,
+        as_of_date
+    from {{ ref('int_customer_status__current') }}
+
+),
+
+qualifying_orders as (
+
+    select
+        orders.customer_id,
+        orders.order_id,
+        orders.ordered_at,
+        orders.net_amount,
+        occasions.occasion_name,
+        occasions.is_holiday_window,
+        occasions.is_birthday_window,
+        occasions.is_first_purchase_anniversary_window,
+        occasions.is_gift,
+        occasions.is_promotion,
+        occasions.is_weekend,
+        occasions.daypart,
+        occasions.primary_occasion
+    from {{ ref('int_orders__as_of') }} as orders
+    inner join {{ ref('int_order_occasions') }} as occasions
+        on orders.order_id = occasions.order_id
+    where orders.is_qualifying
+
+),
+
+per_customer as (
+
+    -- the flags overlap: an order counts towards every flag it has
+    select
+        customer_id,
+        count(*) as qualifying_order_count,
+        sum(net_amount) as qualifying_revenue,
+        sum(case when is_holiday_window then 1 else 0 end) as holiday_order_count,
+        sum(case when is_holiday_window then net_amount else 0 end) as holiday_revenue,
+        sum(case when is_birthday_window then 1 else 0 end) as birthday_order_count,
+        sum(case when is_birthday_window then net_amount else 0 end) as birthday_revenue,
+        sum(case when is_first_purchase_anniversary_window then 1 else 0 end) as anniversary_order_count,
+        sum(case when is_first_purchase_anniversary_window then net_amount else 0 end) as anniversary_revenue,
+        sum(case when is_gift then 1 else 0 end) as gift_order_count,
+        sum(case when is_gift then net_amount else 0 end) as gift_revenue,
+        sum(case when is_promotion then 1 else 0 end) as promotion_order_count,
+        sum(case when is_promotion then net_amount else 0 end) as promotion_revenue,
+        sum(case when is_weekend then 1 else 0 end) as weekend_order_count,
+        sum(case when is_weekend then net_amount else 0 end) as weekend_revenue
+    from qualifying_orders
+    group by customer_id
+
+),
+
+top_occasion_names as (
+
+    -- most frequent value; ties go to the value bought most recently, then alphabetically
+    select
+        customer_id,
+        occasion_name
+    from (
+        select
+            customer_id,
+            occasion_name,
+            row_number() over (
+                partition by customer_id
+                order by count(*) desc, max(ordered_at) desc, occasion_name
+            ) as value_rank
+        from qualifying_orders
+        where occasion_name is not null
+        group by customer_id, occasion_name
+    ) as ranked
+    where value_rank = 1
+
+),
+
+top_dayparts as (
+
+    select
+        customer_id,
+        daypart
+    from (
+        select
+            customer_id,
+            daypart,
+            row_number() over (
+                partition by customer_id
+                order by count(*) desc, max(ordered_at) desc, daypart
+            ) as value_rank
+        from qualifying_orders
+        where daypart is not null
+        group by customer_id, daypart
+    ) as ranked
+    where value_rank = 1
+
+),
+
+top_primary_occasions as (
+
+    select
+        customer_id,
+        primary_occasion
+    from (
+        select
+            customer_id,
+            primary_occasion,
+            row_number() over (
+                partition by customer_id
+                order by count(*) desc, max(ordered_at) desc, primary_occasion
+            ) as value_rank
+        from qualifying_orders
+        where primary_occasion is not null
+        group by customer_id, primary_occasion
+    ) as ranked
+    where value_rank = 1
+
+),
+
+shares as (
+
+    select
+        customers.customer_id,
+        customers.as_of_date,
+        coalesce(per_customer.qualifying_order_count, 0) as qualifying_order_count,
+        cast(coalesce(per_customer.qualifying_revenue, 0) as decimal(18, 2)) as qualifying_revenue,
+        {{ safe_divide('per_customer.holiday_order_count', 'per_customer.qualifying_order_count') }}
+            as holiday_order_share,
+        {{ safe_divide('per_customer.holiday_revenue', 'per_customer.qualifying_revenue') }}
+            as holiday_revenue_share,
+        {{ safe_divide('per_customer.birthday_order_count', 'per_customer.qualifying_order_count') }}
+            as birthday_order_share,
+        {{ safe_divide('per_customer.birthday_revenue', 'per_customer.qualifying_revenue') }}
+            as birthday_revenue_share,
+        {{ safe_divide('per_customer.anniversary_order_count', 'per_customer.qualifying_order_count') }}
+            as anniversary_order_share,
+        {{ safe_divide('per_customer.anniversary_revenue', 'per_customer.qualifying_revenue') }}
+            as anniversary_revenue_share,
+        {{ safe_divide('per_customer.gift_order_count', 'per_customer.qualifying_order_count') }}
+            as gift_order_share,
+        {{ safe_divide('per_customer.gift_revenue', 'per_customer.qualifying_revenue') }}
+            as gift_revenue_share,
+        {{ safe_divide('per_customer.promotion_order_count', 'per_customer.qualifying_order_count') }}
+            as promotion_order_share,
+        {{ safe_divide('per_customer.promotion_revenue', 'per_customer.qualifying_revenue') }}
+            as promotion_revenue_share,
+        {{ safe_divide('per_customer.weekend_order_count', 'per_customer.qualifying_order_count') }}
+            as weekend_order_share,
+        {{ safe_divide('per_customer.weekend_revenue', 'per_customer.qualifying_revenue') }}
+            as weekend_revenue_share,
+        top_occasion_names.occasion_name as top_occasion_name,
+        top_dayparts.daypart as top_daypart,
+        top_primary_occasions.primary_occasion as top_primary_occasion
+    from customers
+    left join per_customer
+        on customers.customer_id = per_customer.customer_id
+    left join top_occasion_names
+        on customers.customer_id = top_occasion_names.customer_id
+    left join top_dayparts
+        on customers.customer_id = top_dayparts.customer_id
+    left join top_primary_occasions
+        on customers.customer_id = top_primary_occasions.customer_id
+
+)
+
+select
+    *,
+    {{ occasion_persona() }} as occasion_persona
+from shares

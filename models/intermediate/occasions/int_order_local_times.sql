@@ -1,0 +1,100 @@
+-- One row per clean order: the country whose calendar, time zone and seasons the
+-- order is read in (doc block occasion_country), and the order's local time.
+-- Not cut at as_of_date: point-in-time models filter.
+with
+
+orders as (
+
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        shipping_country_code
+    from {{ ref('int_orders') }}
+
+),
+
+customers as (
+
+    select
+        customer_id,
+        country_code
+    from {{ ref('stg_raw__customers') }}
+
+),
+
+countries as (
+
+    select
+        country_code,
+        timezone,
+        hemisphere
+    from {{ ref('countries') }}
+
+),
+
+calendar_countries as (
+
+    select distinct country_code
+    from {{ ref('occasion_calendar') }}
+
+),
+
+located as (
+
+    select
+        orders.order_id,
+        orders.customer_id,
+        orders.ordered_at,
+        case
+            when customers.country_code is not null and customers.country_code != 'unknown'
+                then customers.country_code
+            when orders.shipping_country_code is not null and orders.shipping_country_code != 'unknown'
+                then orders.shipping_country_code
+        end as occasion_country_code
+    from orders
+    left join customers
+        on orders.customer_id = customers.customer_id
+
+),
+
+localised as (
+
+    select
+        located.order_id,
+        located.customer_id,
+        located.occasion_country_code,
+        calendar_countries.country_code is not null as has_occasion_calendar,
+        coalesce(countries.timezone, 'UTC') as timezone,
+        coalesce(countries.hemisphere, 'unknown') as hemisphere,
+        located.ordered_at,
+        {{ local_timestamp('located.ordered_at', "coalesce(countries.timezone, 'UTC')") }} as ordered_at_local
+    from located
+    left join countries
+        on located.occasion_country_code = countries.country_code
+    left join calendar_countries
+        on located.occasion_country_code = calendar_countries.country_code
+
+)
+
+select
+    -- ids
+    order_id,
+    customer_id,
+
+    -- geography
+    occasion_country_code,
+    has_occasion_calendar,
+    timezone,
+    hemisphere,
+
+    -- timestamps
+    ordered_at,
+    cast(ordered_at_local as timestamp) as ordered_at_local,
+    cast(ordered_at_local as date) as order_date_local,
+
+    -- local calendar attributes
+    {{ iso_day_of_week('cast(ordered_at_local as date)') }} in (6, 7) as is_weekend,
+    {{ daypart(date_part_int('hour', 'ordered_at_local')) }} as daypart,
+    {{ meteorological_season(date_part_int('month', 'ordered_at_local'), 'hemisphere') }} as season
+from localised

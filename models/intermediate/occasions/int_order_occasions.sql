@@ -1,0 +1,136 @@
+-- One row per clean order: the occasion attributes of fct_orders (doc blocks in
+-- _occasions__docs.md). Not cut at as_of_date: fct_orders and the customer
+-- models filter.
+with
+
+local_times as (
+
+    select * from {{ ref('int_order_local_times') }}
+
+),
+
+orders as (
+
+    select
+        order_id,
+        is_gift,
+        has_promo_code,
+        is_qualifying
+    from {{ ref('int_orders') }}
+
+),
+
+attributed_windows as (
+
+    select
+        order_id,
+        occasion_name,
+        occasion_type,
+        occasion_date,
+        is_shopping_holiday
+    from {{ ref('int_order_occasion_windows') }}
+    where window_rank = 1
+
+),
+
+customers as (
+
+    select
+        customer_id,
+        birth_date
+    from {{ ref('stg_raw__customers') }}
+
+),
+
+first_purchases as (
+
+    -- Local date of each customer's first qualifying order (any date: an order
+    -- after as_of_date can never be earlier than one before it).
+    select
+        local_times.customer_id,
+        min(local_times.order_date_local) as first_order_date_local
+    from local_times
+    inner join orders
+        on local_times.order_id = orders.order_id
+    where orders.is_qualifying
+    group by local_times.customer_id
+
+),
+
+flagged as (
+
+    select
+        local_times.order_id,
+        local_times.customer_id,
+        local_times.occasion_country_code,
+        local_times.has_occasion_calendar,
+        local_times.ordered_at_local,
+        local_times.order_date_local,
+        attributed_windows.occasion_name,
+        attributed_windows.occasion_type,
+        attributed_windows.occasion_date,
+        attributed_windows.order_id is not null as is_occasion_window,
+        coalesce(attributed_windows.is_shopping_holiday, false) as is_holiday_window,
+        {{ is_near_yearly_recurrence('local_times.order_date_local', 'customers.birth_date',
+                                     var('birthday_window_days')) }} as is_birthday_window,
+        {{ is_near_yearly_recurrence('local_times.order_date_local', 'first_purchases.first_order_date_local',
+                                     var('anniversary_window_days')) }}
+            as is_first_purchase_anniversary_window,
+        orders.is_gift,
+        orders.has_promo_code as is_promotion,
+        local_times.is_weekend,
+        local_times.daypart,
+        local_times.season
+    from local_times
+    inner join orders
+        on local_times.order_id = orders.order_id
+    left join attributed_windows
+        on local_times.order_id = attributed_windows.order_id
+    left join customers
+        on local_times.customer_id = customers.customer_id
+    left join first_purchases
+        on local_times.customer_id = first_purchases.customer_id
+
+)
+
+select
+    -- ids
+    order_id,
+    customer_id,
+
+    -- where and when, locally
+    occasion_country_code,
+    has_occasion_calendar,
+    ordered_at_local,
+    order_date_local,
+
+    -- occasion-calendar window (NULL outside every window)
+    occasion_name,
+    occasion_type,
+    occasion_date,
+    is_occasion_window,
+    is_holiday_window,
+
+    -- personal occasions
+    is_birthday_window,
+    is_first_purchase_anniversary_window,
+
+    -- order flags
+    is_gift,
+    is_promotion,
+    is_weekend,
+    daypart,
+    season,
+
+    -- one occasion per order (doc block primary_occasion)
+    case
+        when is_birthday_window then 'birthday'
+        when is_holiday_window then 'holiday'
+        when is_first_purchase_anniversary_window then 'first_purchase_anniversary'
+        when is_gift then 'gift'
+        when is_promotion then 'promotion'
+        when occasion_name is not null then 'calendar_occasion'
+        when is_weekend then 'weekend'
+        else 'routine'
+    end as primary_occasion
+from flagged
