@@ -15,7 +15,7 @@ select
     {% if override not in (none, '') -%}
     cast('{{ validated_date_var("as_of_date") }}' as date) as as_of_date,
     {%- else -%}
-    cast({{ dbt.dateadd('day', 1, 'latest_order_date') }} as date) as as_of_date,
+        cast({{ dbt.dateadd('day', 1, 'latest_order_date') }} as date) as as_of_date,
     {%- endif %}
     latest_order_date
 from latest_order

@@ -24,11 +24,11 @@ latest as (
 
 select
     customer_id,
+    {%- for question in var('attitude_questions') %}
+        max(case when question_id = '{{ question }}' then answer_score end) as attitude_{{ question }},
+    {%- endfor %}
     max(case when question_id = 'nps' then answer_score end) as nps_score,
     max(case when question_id = 'nps' then responded_at end) as nps_responded_at
-    {%- for question in var('attitude_questions') %},
-    max(case when question_id = '{{ question }}' then answer_score end) as attitude_{{ question }}
-    {%- endfor %}
 from latest
 where answer_rank = 1
 group by customer_id

@@ -24,7 +24,8 @@ gaps as (
 
     select
         customer_id,
-        {{ dbt.datediff('previous_order_date', 'ordered_date_utc', 'day') }} as days_since_previous
+        {{ dbt.datediff('previous_order_date', 'ordered_date_utc', 'day') }}
+            as days_since_previous
     from qualifying
     where previous_order_date is not null
 
@@ -58,8 +59,8 @@ per_customer as (
         sum(case when is_qualifying and has_promo_code then 1 else 0 end) as promo_order_count,
         sum(case when is_qualifying and is_gift then 1 else 0 end) as gift_order_count,
         {%- for channel in var('feature_channels') %}
-        sum(case when is_qualifying and channel = '{{ channel }}' then 1 else 0 end)
-            as channel_{{ channel }}_order_count,
+            sum(case when is_qualifying and channel = '{{ channel }}' then 1 else 0 end)
+                as channel_{{ channel }}_order_count,
         {%- endfor %}
         min(case when is_qualifying then ordered_date_utc end) as first_order_date,
         max(case when is_qualifying then ordered_date_utc end) as last_order_date,
@@ -90,16 +91,16 @@ select
         as tenure_days,
     gap_stats.mean_days_between_orders,
     cast(gap_stats.median_days_between_orders as {{ type_double() }}) as median_days_between_orders,
-    cast(per_customer.returned_order_count as {{ type_double() }})
-    / nullif(per_customer.order_count - per_customer.cancelled_order_count, 0) as return_rate,
-    cast(per_customer.promo_order_count as {{ type_double() }})
-    / nullif(per_customer.qualifying_order_count, 0) as promo_order_share,
-    cast(per_customer.gift_order_count as {{ type_double() }})
-    / nullif(per_customer.qualifying_order_count, 0) as gift_order_share
-    {%- for channel in var('feature_channels') %},
-    cast(per_customer.channel_{{ channel }}_order_count as {{ type_double() }})
-    / nullif(per_customer.qualifying_order_count, 0) as channel_{{ channel }}_share
+    {%- for channel in var('feature_channels') %}
+        {{ safe_divide('per_customer.channel_' ~ channel ~ '_order_count',
+                       'per_customer.qualifying_order_count') }} as channel_{{ channel }}_share,
     {%- endfor %}
+    {{ safe_divide('per_customer.returned_order_count',
+                   'per_customer.order_count - per_customer.cancelled_order_count') }} as return_rate,
+    {{ safe_divide('per_customer.promo_order_count',
+                   'per_customer.qualifying_order_count') }} as promo_order_share,
+    {{ safe_divide('per_customer.gift_order_count',
+                   'per_customer.qualifying_order_count') }} as gift_order_share
 from per_customer
 left join gap_stats
     on per_customer.customer_id = gap_stats.customer_id

@@ -41,25 +41,26 @@ ranked_categories as (
         spend,
         sum(spend) over (partition by customer_id) as total_spend,
         -- ties broken by name so the top category is deterministic
-        row_number() over (partition by customer_id order by spend desc, category) as spend_rank
+        row_number() over (partition by customer_id order by spend desc, category asc) as spend_rank
     from category_spend
 
 ),
 
 tag_spend as (
 
+    -- Tags are `;`-separated: wrap both sides in `;` so `eco` never matches `ecowash`.
     select
         customer_id,
-        sum(line_net_amount) as total_spend
-        {%- for tag in var('feature_tags') %},
-        sum(
-            case
-                when {{ dbt.position("';" ~ tag ~ ";'", dbt.concat(["';'", 'tags', "';'"])) }} > 0
-                    then line_net_amount
-                else 0
-            end
-        ) as tag_{{ tag }}_spend
+        {%- for tag in var('feature_tags') %}
+            sum(
+                case
+                    when {{ dbt.position("';" ~ tag ~ ";'", dbt.concat(["';'", 'tags', "';'"])) }} > 0
+                        then line_net_amount
+                    else 0
+                end
+            ) as tag_{{ tag }}_spend,
         {%- endfor %}
+        sum(line_net_amount) as total_spend
     from lines
     group by customer_id
 
@@ -67,26 +68,26 @@ tag_spend as (
 
 select
     ranked_categories.customer_id,
+    {%- for category in var('feature_categories') %}
+        coalesce(sum(
+            case
+                when ranked_categories.category = '{{ category }}'
+                    then {{ safe_divide('ranked_categories.spend', 'ranked_categories.total_spend') }}
+            end
+        ), 0) as category_share_{{ category }},
+    {%- endfor %}
+    {%- for tag in var('feature_tags') %}
+        max({{ safe_divide('tag_spend.tag_' ~ tag ~ '_spend', 'tag_spend.total_spend') }})
+            as tag_share_{{ tag }},
+    {%- endfor %}
     max(case when ranked_categories.spend_rank = 1 then ranked_categories.category end)
         as top_category,
     max(
         case
             when ranked_categories.spend_rank = 1
-                then cast(ranked_categories.spend / ranked_categories.total_spend as {{ type_double() }})
+                then {{ safe_divide('ranked_categories.spend', 'ranked_categories.total_spend') }}
         end
     ) as top_category_share
-    {%- for category in var('feature_categories') %},
-    coalesce(sum(
-        case
-            when ranked_categories.category = '{{ category }}'
-                then cast(ranked_categories.spend / ranked_categories.total_spend as {{ type_double() }})
-        end
-    ), 0) as category_share_{{ category }}
-    {%- endfor %}
-    {%- for tag in var('feature_tags') %},
-    max(cast(tag_spend.tag_{{ tag }}_spend / tag_spend.total_spend as {{ type_double() }}))
-        as tag_share_{{ tag }}
-    {%- endfor %}
 from ranked_categories
 inner join tag_spend
     on ranked_categories.customer_id = tag_spend.customer_id

@@ -11,9 +11,9 @@ fx_rates as (
 select
     currency,
     rate_date as valid_from,
+    rate_to_reporting,
     coalesce(
         lead(rate_date) over (partition by currency order by rate_date),
         cast('9999-12-31' as date)
-    ) as valid_to,
-    rate_to_reporting
+    ) as valid_to
 from fx_rates

@@ -73,8 +73,10 @@ select
 
     -- firmographics
     coalesce(profiles.customer_type, 'consumer') as customer_type,
-    case when profiles.customer_type = 'business' then coalesce(profiles.industry, 'unknown')
-        else 'not_applicable' end as industry,
+    case
+        when profiles.customer_type = 'business' then coalesce(profiles.industry, 'unknown')
+        else 'not_applicable'
+    end as industry,
     {{ employee_count_band('profiles.employee_count', 'profiles.customer_type') }}
         as employee_count_band,
     {{ revenue_band('profiles.annual_revenue', 'profiles.customer_type') }} as revenue_band,
@@ -83,7 +85,7 @@ select
     attitudes.nps_score,
     {{ nps_group('attitudes.nps_score') }} as nps_group,
     {%- for question in var('attitude_questions') %}
-    attitudes.attitude_{{ question }},
+        attitudes.attitude_{{ question }},
     {%- endfor %}
 
     -- behaviour (lifetime to as_of_date)
@@ -101,16 +103,16 @@ select
     behaviour.promo_order_share,
     behaviour.gift_order_share,
     {%- for channel in var('feature_channels') %}
-    behaviour.channel_{{ channel }}_share,
+        behaviour.channel_{{ channel }}_share,
     {%- endfor %}
-    spend_mix.top_category,
-    spend_mix.top_category_share,
     {%- for category in var('feature_categories') %}
-    spend_mix.category_share_{{ category }},
+        spend_mix.category_share_{{ category }},
     {%- endfor %}
     {%- for tag in var('feature_tags') %}
-    spend_mix.tag_share_{{ tag }}{{ ',' if not loop.last }}
+        spend_mix.tag_share_{{ tag }},
     {%- endfor %}
+    spend_mix.top_category,
+    spend_mix.top_category_share
 
 from status
 left join profiles

@@ -36,12 +36,14 @@ checked as (
     select
         *,
         case
-            when send_id is null
+            when
+                send_id is null
                 or campaign_id is null
                 or customer_id is null
                 or {{ clean_text('src_sent_at') }} is null
                 then 'missing_key'
-            when sent_at is null
+            when
+                sent_at is null
                 or {{ failed_to_parse('src_opened_at', 'opened_at') }}
                 or {{ failed_to_parse('src_clicked_at', 'clicked_at') }}
                 then 'unparseable_timestamp'

@@ -55,15 +55,18 @@ checked as (
         case
             when customer_id is null then 'missing_key'
             when {{ failed_to_parse('src_birth_date', 'birth_date') }} then 'unparseable_date'
-            when {{ failed_to_parse('src_signup_at', 'signup_at') }}
+            when
+                {{ failed_to_parse('src_signup_at', 'signup_at') }}
                 or {{ failed_to_parse('src_updated_at', 'updated_at') }}
                 then 'unparseable_timestamp'
-            when {{ failed_to_parse('src_employee_count', 'employee_count') }}
+            when
+                {{ failed_to_parse('src_employee_count', 'employee_count') }}
                 or {{ failed_to_parse('src_annual_revenue', 'annual_revenue') }}
                 then 'unparseable_number'
             when {{ failed_to_parse('src_marketing_opt_in', 'marketing_opt_in') }}
                 then 'unparseable_bool'
-            when signup_at > {{ build_started_at() }}
+            when
+                signup_at > {{ build_started_at() }}
                 or updated_at > {{ build_started_at() }}
                 or birth_date > cast({{ build_started_at() }} as date)
                 then 'future_timestamp'
@@ -79,7 +82,7 @@ ranked as (
         *,
         row_number() over (
             partition by customer_id, row_issue
-            order by case when updated_at is null then 1 else 0 end, updated_at desc, _source_row
+            order by case when updated_at is null then 1 else 0 end, updated_at desc, _source_row asc
         ) as key_rank
     from checked
 

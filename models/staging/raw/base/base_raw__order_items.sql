@@ -45,13 +45,15 @@ checked as (
     select
         typed.*,
         case
-            when typed.order_item_id is null
+            when
+                typed.order_item_id is null
                 or typed.order_id is null
                 or typed.product_id is null
                 or {{ clean_text('typed.src_quantity') }} is null
                 or {{ clean_text('typed.src_unit_price') }} is null
                 then 'missing_key'
-            when typed.quantity is null
+            when
+                typed.quantity is null
                 or typed.unit_price is null
                 or {{ failed_to_parse('typed.src_discount_amount', 'typed.discount_amount') }}
                 then 'unparseable_number'

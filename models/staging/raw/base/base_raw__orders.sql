@@ -59,10 +59,12 @@ checked as (
             when typed.status not in ('completed', 'cancelled', 'returned', 'pending')
                 then 'unknown_status'
             when typed.ordered_at > {{ build_started_at() }} then 'future_timestamp'
-            when typed.currency != '{{ var("reporting_currency") }}'
+            when
+                typed.currency != '{{ var("reporting_currency") }}'
                 and fx_coverage.currency is null
                 then 'unknown_currency'
-            when typed.currency != '{{ var("reporting_currency") }}'
+            when
+                typed.currency != '{{ var("reporting_currency") }}'
                 and cast(typed.ordered_at as date) < fx_coverage.first_rate_date
                 then 'missing_fx_rate'
         end as row_issue

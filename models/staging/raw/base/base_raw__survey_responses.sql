@@ -34,7 +34,8 @@ checked as (
     select
         *,
         case
-            when response_id is null
+            when
+                response_id is null
                 or customer_id is null
                 or question_id is null
                 or {{ clean_text('src_responded_at') }} is null
