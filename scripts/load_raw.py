@@ -22,10 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = Console(stderr=True, soft_wrap=True)
     try:
+        # Settings first: a bad DUCKDB_PATH fails fast, before any file is read.
+        database = duckdb_path() if args.target == "duckdb" else None
         sources = validate_directory(args.directory.resolve())
         with console.status("loading") as status:
-            if args.target == "duckdb":
-                loaded = load_duckdb(sources, duckdb_path(), progress=status.update)
+            if database is not None:
+                loaded = load_duckdb(sources, database, progress=status.update)
             else:
                 loaded = load_postgres(sources, postgres_dsn_kwargs(), progress=status.update)
     except (LoadError, SettingError) as exc:
