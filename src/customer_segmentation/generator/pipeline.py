@@ -56,6 +56,9 @@ class Outputs:
             w.close()
 
 
+FX_LEAD_DAYS = 7
+
+
 def _open_outputs(cfg: GeneratorConfig) -> Outputs:
     cfg.out.mkdir(parents=True, exist_ok=True)
     truth = cfg.out / "truth"
@@ -76,7 +79,10 @@ def _write_reference(
     cfg: GeneratorConfig, cal: Calendar, out: Outputs
 ) -> tuple[Catalogue, FxRates]:
     catalogue = build_catalogue(stream(cfg.seed, 0, STREAM_CATALOGUE))
-    fx = build_fx(stream(cfg.seed, 0, STREAM_FX), cal.start_day, cal.end_day)
+    # Rates start a week early: an order written in local time just after
+    # midnight on the first day is still the previous day in UTC, and an order
+    # with no rate on or before its date would be quarantined (missing_fx_rate).
+    fx = build_fx(stream(cfg.seed, 0, STREAM_FX), cal.start_day - FX_LEAD_DAYS, cal.end_day)
     products, fx_table = catalogue.table, fx.table
     if cfg.dirty > 0:
         rng = stream(cfg.seed, 0, STREAM_FAULTS)
