@@ -1,7 +1,7 @@
 """``cluster_customers``: the behaviour-based segmentation, start to end.
 
 Order of work: validate -> sort by customer_id (so results do not depend on input
-row order) -> log1p + robust scaling -> k-means on a deterministic sample (k fixed
+row order) -> log1p + robust scaling + clipping -> k-means on a deterministic sample (k fixed
 or chosen by silhouette) -> every customer to its nearest centroid -> stable ids
 -> names -> assignments, profiles and run tables.
 
@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from customer_segmentation.clustering.features import (
+    CLIP_SCALED,
     ID_COLUMN,
     fit_scaling,
     select_feature_columns,
@@ -38,6 +39,7 @@ from customer_segmentation.clustering.model import (
 from customer_segmentation.clustering.naming import cluster_names, z_scores
 
 LOG_ABOVE_CUSTOMERS = 100_000
+TOO_FEW_CUSTOMERS = "too_few_customers"  # k_chosen_by when no k in range can be scored
 
 ASSIGNMENT_COLUMNS = ["customer_id", "cluster_id", "cluster_name", "distance_to_centroid"]
 RUN_COLUMNS = [
@@ -138,6 +140,7 @@ def cluster_customers(
     scaling = fit_scaling(x, columns)
     x -= scaling.center
     x /= scaling.scale
+    np.clip(x, -CLIP_SCALED, CLIP_SCALED, out=x)
 
     positions = sample_positions(n, sample_size, seed)
     n_fit = len(positions)
@@ -145,8 +148,17 @@ def cluster_customers(
         raise ValueError(f"k={k}: more clusters than sampled customers ({n_fit})")
     k_max_eff = min(k_max, n_fit - 1)
     if k is None and k_max_eff < k_min:
-        raise ValueError(f"{n_fit} customers: too few to choose k in [{k_min}, {k_max}]")
-    choice = choose_k(x[positions], k=k, k_min=k_min, k_max=k_max_eff, seed=seed, log=log)
+        # A shop this small cannot score any k in the range (silhouette needs
+        # k < customers): rather than fail the nightly build, fit the smallest
+        # k the data allows and say so in the run record.
+        k_small = max(1, min(k_min, n_fit))
+        log(f"{n_fit} customers: too few to choose k in [{k_min}, {k_max}]; k={k_small}")
+        choice = replace(
+            choose_k(x[positions], k=k_small, k_min=k_small, k_max=k_small, seed=seed, log=log),
+            chosen_by=TOO_FEW_CUSTOMERS,
+        )
+    else:
+        choice = choose_k(x[positions], k=k, k_min=k_min, k_max=k_max_eff, seed=seed, log=log)
 
     log(f"assigning {n:,} customers to k={choice.k} centroids")
     labels, distance = nearest_centroid(x, choice.centroids)

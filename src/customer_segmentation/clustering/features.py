@@ -12,7 +12,14 @@ Preprocessing, in model space:
    for more than 75% of customers, or the 0/1 ``is_business`` flag) the scale
    falls back to ``1.349 * std`` (the IQR a normal distribution with that std
    would have); a column that is constant gets scale 1, so it becomes all zeros
-   and takes no part in distances. Nothing ever divides by zero.
+   and takes no part in distances. Nothing ever divides by zero;
+3. scaled values are clipped to [-``CLIP_SCALED``, ``CLIP_SCALED``]: a group that is
+   extreme on many columns at once (b2b bulk buyers: 50x the items and 30x the
+   spend) otherwise sits so far away that every distance, and the silhouette
+   used to choose k, only sees "b2b or not" (measured on generated data with
+   planted personas, 2,837 customers: without clipping silhouette chose k=3 and
+   the adjusted Rand index against the personas was 0.07; see the closing note
+   of the clustering issue). Clipped customers still land in the extreme group.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ LOG1P_COLUMNS: frozenset[str] = frozenset(
     {"recency_days", "frequency", "monetary", "avg_order_value", "avg_items_per_order"}
 )
 
+CLIP_SCALED = 3.0  # robust-scaled units (IQRs from the median)
 NORMAL_IQR_PER_STD = 1.349  # IQR of a normal distribution, in standard deviations
 _ZERO_IQR = 1e-12
 

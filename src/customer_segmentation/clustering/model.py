@@ -83,7 +83,7 @@ def silhouette(x: np.ndarray, labels: np.ndarray) -> float | None:
 @dataclass(frozen=True)
 class KChoice:
     k: int
-    chosen_by: str  # 'fixed' | 'silhouette'
+    chosen_by: str  # 'fixed' | 'silhouette' | 'too_few_customers' (core.py)
     silhouette: float | None
     scores: dict[int, float | None]
     centroids: np.ndarray

@@ -1,0 +1,165 @@
+"""Runners around ``cluster_customers``: the dbt Python models and the script path.
+
+One code path for the algorithm: both runners read the feature mart
+``customer_cluster_features``, call ``outputs_for`` and write the same three tables:
+
+- ``customer_clusters``: one row per scored customer (``ASSIGNMENT_COLUMNS``);
+- ``cluster_profiles``: one row per cluster (size, share, feature means in original units);
+- ``cluster_runs``: one row per run (``RUN_COLUMNS``: k, how it was chosen, the
+  criterion score of every k tried, silhouette, sample size, seed, features, duration).
+
+Each table gets the feature mart's ``as_of_date``; the run record also says which
+``runner`` made it (``dbt_python`` or ``script``).
+
+Where dbt runs Python (DuckDB), the three tables are three Python models, and a
+model returns one table. They would otherwise fit the same model three times, so
+``outputs_for`` memoises the last result per process, keyed by a content hash of
+the features and the parameters: a ``dbt build`` fits once, and a model run on its
+own refits and gets the same answer (the algorithm is deterministic).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from customer_segmentation.clustering.core import (
+    ClusteringResult,
+    cluster_customers,
+    parse_params,
+    run_frame,
+)
+from customer_segmentation.clustering.features import select_feature_columns
+
+OUTPUT_TABLES = ("customer_clusters", "cluster_profiles", "cluster_runs")
+FEATURES_MODEL = "customer_cluster_features"
+AS_OF_COLUMN = "as_of_date"
+DATE_DTYPE = pd.ArrowDtype(pa.date32())
+NO_CUSTOMERS = "no_customers"  # k_chosen_by of a run with nothing to cluster
+
+# dbt var -> cluster_customers keyword; the dbt Python models get these through
+# their config (models/marts/clusters/_clusters__models.yml), the script from --vars.
+PARAM_VARS: dict[str, str] = {
+    "cluster_k": "k",
+    "cluster_k_min": "k_min",
+    "cluster_k_max": "k_max",
+    "cluster_sample_size": "sample_size",
+    "cluster_seed": "seed",
+}
+
+_lock = threading.Lock()
+_memo: dict[str, ClusteringResult] = {}
+
+
+def params_from_vars(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``cluster_customers`` keywords from dbt var values (missing vars keep the defaults)."""
+    params = {kw: values[var] for var, kw in PARAM_VARS.items() if var in values}
+    return parse_params(params)
+
+
+def features_key(features: pd.DataFrame, params: Mapping[str, Any]) -> str:
+    """Content hash of the features (row order ignored) and the parameters."""
+    ordered = features.sort_values("customer_id", kind="stable", ignore_index=True)
+    row_hashes = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
+    digest = hashlib.sha256(row_hashes.tobytes())
+    digest.update(",".join(map(str, ordered.columns)).encode())
+    digest.update(repr(sorted(params.items())).encode())
+    return digest.hexdigest()
+
+
+def fit_memoised(features: pd.DataFrame, params: Mapping[str, Any]) -> ClusteringResult:
+    """``cluster_customers`` once per distinct (features, params) in this process."""
+    key = features_key(features, params)
+    with _lock:  # dbt runs models on several threads; the second caller waits for the fit
+        if key not in _memo:
+            _memo.clear()  # keep one result: a 1M-customer assignment is ~50 MB
+            _memo[key] = cluster_customers(features, **params)
+        return _memo[key]
+
+
+def as_of_date_of(features: pd.DataFrame) -> Any:
+    """The single as_of_date of the feature mart (None when it holds no customers)."""
+    values = features[AS_OF_COLUMN].dropna().unique() if AS_OF_COLUMN in features else []
+    if len(values) > 1:
+        raise ValueError(f"{FEATURES_MODEL}: {len(values)} different as_of_date values")
+    # A date, not a timestamp: pandas reads SQL dates as datetime64.
+    return pd.Timestamp(values[0]).date() if len(values) else None
+
+
+def empty_result(features: pd.DataFrame, params: Mapping[str, Any]) -> ClusteringResult:
+    """No scored customer yet (a new shop): empty tables and a run record saying so."""
+    columns = select_feature_columns(features.columns)
+    assignments = pd.DataFrame(
+        {
+            "customer_id": pd.Series(dtype="object"),
+            "cluster_id": pd.Series(dtype="int64"),
+            "cluster_name": pd.Series(dtype="object"),
+            "distance_to_centroid": pd.Series(dtype="float64"),
+        }
+    )
+    profiles = pd.DataFrame(
+        {
+            "cluster_id": pd.Series(dtype="int64"),
+            "cluster_name": pd.Series(dtype="object"),
+            "customers": pd.Series(dtype="int64"),
+            "share_of_customers": pd.Series(dtype="float64"),
+            **{f"mean_{c}": pd.Series(dtype="float64") for c in columns},
+        }
+    )
+    run = run_frame(
+        {
+            "k": 0,
+            "k_chosen_by": NO_CUSTOMERS,
+            "criterion_scores": "{}",
+            "sample_size": 0,
+            "seed": int(params.get("seed", 0) or 0),
+            "features": ",".join(columns),
+            "n_customers": 0,
+            "duration_seconds": 0.0,
+            "algorithm": "none",
+        }
+    )
+    return ClusteringResult(assignments=assignments, profiles=profiles, run=run)
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as strings and NULL-able floats as floats, so an empty or all-NULL
+    column still gets a real SQL type (DuckDB types an empty object column as NULL)."""
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            if column == "silhouette":
+                frame[column] = pd.to_numeric(frame[column]).astype("float64")
+            else:
+                frame[column] = frame[column].astype("string")
+    return frame
+
+
+def outputs_for(
+    features: pd.DataFrame, params: Mapping[str, Any], runner: str
+) -> dict[str, pd.DataFrame]:
+    """The three output tables for the feature mart's rows, keyed by table name."""
+    fit = empty_result if features.empty else fit_memoised
+    result = fit(features, params)
+    as_of = as_of_date_of(features)
+    tables = {
+        "customer_clusters": result.assignments,
+        "cluster_profiles": result.profiles,
+        "cluster_runs": result.run,
+    }
+    out: dict[str, pd.DataFrame] = {}
+    for name, table in tables.items():
+        frame = typed(table.copy())
+        # Arrow date: a DATE column even when there are no rows.
+        dates = pd.Series([as_of] * len(frame), index=frame.index, dtype=DATE_DTYPE)
+        if name == "cluster_profiles":
+            frame[AS_OF_COLUMN] = dates  # last: the SQL twin lists the mean_* columns by loop
+        else:
+            frame.insert(1 if name == "customer_clusters" else 0, AS_OF_COLUMN, dates)
+        out[name] = frame
+    out["cluster_runs"]["runner"] = runner
+    return out
