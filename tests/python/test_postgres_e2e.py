@@ -1,0 +1,333 @@
+"""The project on PostgreSQL: it builds, its marts equal DuckDB's, BI access is read-only marts.
+
+One generated data set (``generated_raw_dir``) is built twice: on DuckDB (the
+shared ``warehouse`` fixture) and on a throwaway PostgreSQL server
+(``postgres_warehouse``). The marts are discovered from the DuckDB build's
+manifest, so a new mart is compared without touching this file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+MARTS_SCHEMA = "marts"
+# Money columns are decimals with 2 places: equal to the cent. Ratios, means and
+# other doubles: equal to 1e-9 (relative for large values), which float
+# summation order across engines stays far inside.
+CENT = Decimal("0.005")
+FLOAT_TOLERANCE = 1e-9
+
+
+def manifest(target_path) -> dict[str, Any]:
+    return json.loads((target_path / "manifest.json").read_text())
+
+
+def mart_models(target_path) -> dict[str, dict[str, Any]]:
+    """Enabled models in schema marts, by name, from a build's manifest."""
+    return {
+        node["name"]: node
+        for node in manifest(target_path)["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == MARTS_SCHEMA
+        and node["config"].get("enabled", True)
+    }
+
+
+# Column meta flags (yml) for values that differ by design: a run's wall time
+# (build_time) or which engine-specific runner made it (engine_specific).
+UNCOMPARED_META = ("build_time", "engine_specific")
+
+
+def uncompared_columns(node: dict[str, Any]) -> set[str]:
+    """Columns flagged in the yml as differing by design; still present, not value-compared."""
+    found = set()
+    for name, column in node["columns"].items():
+        meta = {**(column.get("meta") or {}), **((column.get("config") or {}).get("meta") or {})}
+        if any(meta.get(flag) is True for flag in UNCOMPARED_META):
+            found.add(name)
+    return found
+
+
+def primary_keys(target_path) -> dict[str, list[str]]:
+    """Per model, the columns of its primary-key test (unique or unique_combination_of_columns)."""
+    keys: dict[str, list[str]] = {}
+    nodes = manifest(target_path)["nodes"]
+    for node in nodes.values():
+        if node["resource_type"] != "test" or not node.get("test_metadata"):
+            continue
+        meta = node["test_metadata"]
+        attached = node.get("attached_node") or ""
+        model = attached.rsplit(".", 1)[-1]
+        if meta["name"] == "unique" and node.get("column_name"):
+            keys.setdefault(model, [node["column_name"]])
+        elif meta["name"] == "unique_combination_of_columns":
+            keys[model] = list(meta["kwargs"]["combination_of_columns"])
+    return keys
+
+
+def sort_key(row: dict[str, Any], key: list[str]) -> tuple:
+    # None first, then the value as text: engines collate differently, so sort here.
+    return tuple((row[c] is not None, str(row[c])) for c in key)
+
+
+def cells_equal(left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return left is None and right is None
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left == right
+    if isinstance(left, Decimal) and isinstance(right, Decimal):
+        return abs(left - right) < CENT
+    if isinstance(left, int | float | Decimal) and isinstance(right, int | float | Decimal):
+        a, b = float(left), float(right)
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return abs(a - b) <= FLOAT_TOLERANCE * max(1.0, abs(a), abs(b))
+    if isinstance(left, datetime) and isinstance(right, datetime):
+        return left == right
+    if isinstance(left, date) and isinstance(right, date):
+        return left == right
+    return left == right
+
+
+def duckdb_rows(warehouse, table: str) -> tuple[list[str], list[dict[str, Any]]]:
+    import duckdb
+
+    with duckdb.connect(str(warehouse.database), read_only=True) as con:
+        result = con.execute(f'select * from {MARTS_SCHEMA}."{table}"')
+        columns = [d[0] for d in result.description]
+        return columns, [dict(zip(columns, r, strict=True)) for r in result.fetchall()]
+
+
+def postgres_rows(pg_warehouse, table: str) -> tuple[list[str], list[dict[str, Any]]]:
+    with pg_warehouse.connect() as conn, conn.cursor() as cur:
+        cur.execute(sql.SQL("select * from {}.{}").format(
+            sql.Identifier(MARTS_SCHEMA), sql.Identifier(table)))
+        columns = [d[0] for d in cur.description]
+        rows = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+    conn.close()
+    return columns, rows
+
+
+@pytest.fixture(scope="module")
+def marts(warehouse) -> dict[str, dict[str, Any]]:
+    found = mart_models(warehouse.target_path)
+    assert found, "no models in schema marts in the DuckDB manifest"
+    return found
+
+
+def test_postgres_build_passes_every_dbt_test(postgres_warehouse):
+    # pipeline.run raises on a non-zero exit; the summary proves tests ran.
+    assert "ERROR=0" in postgres_warehouse.build_log
+    assert " PASS=" in postgres_warehouse.build_log
+
+
+def test_every_mart_equals_duckdb(warehouse, postgres_warehouse, marts):
+    keys = primary_keys(warehouse.target_path)
+    problems: list[str] = []
+    for name in sorted(marts):
+        key = keys.get(name)
+        if not key:
+            problems.append(f"{name}: no primary-key test (unique / unique_combination_of_columns)")
+            continue
+        duck_columns, duck = duckdb_rows(warehouse, name)
+        try:
+            pg_columns, pg = postgres_rows(postgres_warehouse, name)
+        except psycopg2.Error as exc:
+            problems.append(f"{name}: cannot read on PostgreSQL: {str(exc).strip()}")
+            continue
+        if duck_columns != pg_columns:
+            problems.append(
+                f"{name}: columns differ: duckdb {duck_columns} vs postgres {pg_columns}"
+            )
+            continue
+        if len(duck) != len(pg):
+            problems.append(f"{name}: {len(duck)} rows on DuckDB, {len(pg)} on PostgreSQL")
+            continue
+        if not duck:
+            problems.append(f"{name}: empty on DuckDB, nothing to compare (data too small?)")
+            continue
+        duck.sort(key=lambda r, k=key: sort_key(r, k))
+        pg.sort(key=lambda r, k=key: sort_key(r, k))
+        compared = [c for c in duck_columns if c not in uncompared_columns(marts[name])]
+        mismatches = [
+            f"{name} {dict((c, d[c]) for c in key)} column {column}: "
+            f"duckdb {d[column]!r} vs postgres {p[column]!r}"
+            for d, p in zip(duck, pg, strict=True)
+            for column in compared
+            if not cells_equal(d[column], p[column])
+        ]
+        problems.extend(mismatches[:5])
+        if len(mismatches) > 5:
+            problems.append(f"{name}: ... {len(mismatches) - 5} more differing cells")
+    assert not problems, "PostgreSQL marts differ from DuckDB:\n" + "\n".join(problems)
+
+
+# --- least-privilege BI role -------------------------------------------------------------
+
+BI_ROLE = "bi_reader"  # dbt var bi_role's default (dbt_project.yml)
+
+
+def relations_by_schema(target_path) -> dict[str, list[str]]:
+    """Every table/view the build made (models, seeds) and every source, by schema."""
+    found: dict[str, list[str]] = {}
+    data = manifest(target_path)
+    for node in [*data["nodes"].values(), *data["sources"].values()]:
+        if node["resource_type"] in ("model", "seed", "source") and node["config"].get(
+            "enabled", True
+        ):
+            name = node.get("identifier") or node.get("alias") or node["name"]
+            found.setdefault(node["schema"], []).append(name)
+    return found
+
+
+@pytest.fixture(scope="module")
+def bi_login(postgres_warehouse):
+    """Let the (NOLOGIN) role log in with a password, as an administrator would."""
+    import secrets
+
+    password = secrets.token_urlsafe(12)
+    with postgres_warehouse.connect() as conn, conn.cursor() as cur:
+        cur.execute(sql.SQL("alter role {} login password %s").format(sql.Identifier(BI_ROLE)),
+                    [password])
+    conn.close()
+    return lambda: postgres_warehouse.connect(user=BI_ROLE, password=password)
+
+
+def attempt(connect, statement: sql.Composable) -> str | None:
+    """Run one statement as the BI role; the error class name, or None when it succeeded."""
+    conn = connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
+        conn.commit()
+        return None
+    except psycopg2.Error as exc:
+        return type(exc).__name__
+    finally:
+        conn.close()
+
+
+def test_bi_role_reads_every_mart(postgres_warehouse, bi_login):
+    marts = relations_by_schema(postgres_warehouse.target_path)[MARTS_SCHEMA]
+    assert len(marts) >= 5
+    conn = bi_login()
+    try:
+        with conn.cursor() as cur:
+            for name in marts:
+                cur.execute(sql.SQL("select count(*) from {}.{}").format(
+                    sql.Identifier(MARTS_SCHEMA), sql.Identifier(name)))
+                assert cur.fetchone()[0] > 0, f"{name} is empty"
+            cur.execute("select current_user")
+            assert cur.fetchone()[0] == BI_ROLE
+    finally:
+        conn.close()
+
+
+def test_bi_role_cannot_read_anything_but_marts(postgres_warehouse, bi_login):
+    schemas = relations_by_schema(postgres_warehouse.target_path)
+    # The layers the issue names must all have been checked, not just some.
+    assert {"raw", "staging", "intermediate", "quarantine"} <= set(schemas)
+    readable = []
+    for schema, names in schemas.items():
+        if schema == MARTS_SCHEMA:
+            continue
+        for name in names:
+            error = attempt(bi_login, sql.SQL("select * from {}.{} limit 1").format(
+                sql.Identifier(schema), sql.Identifier(name)))
+            if error != "InsufficientPrivilege":
+                readable.append(f"{schema}.{name}: {error or 'readable'}")
+    assert not readable, "bi_reader must read marts only:\n" + "\n".join(readable)
+
+
+def test_bi_role_cannot_write(postgres_warehouse, bi_login):
+    mart = sorted(relations_by_schema(postgres_warehouse.target_path)[MARTS_SCHEMA])[0]
+    table = sql.SQL("{}.{}").format(sql.Identifier(MARTS_SCHEMA), sql.Identifier(mart))
+    column = sql.Identifier(postgres_warehouse.query(
+        "select column_name from information_schema.columns where table_schema = %s "
+        "and table_name = %s order by ordinal_position limit 1", [MARTS_SCHEMA, mart])[0][0])
+    statements = {
+        "insert": sql.SQL("insert into {t} select * from {t} limit 1").format(t=table),
+        "update": sql.SQL("update {t} set {c} = {c}").format(t=table, c=column),
+        "delete": sql.SQL("delete from {t}").format(t=table),
+        "truncate": sql.SQL("truncate {t}").format(t=table),
+        "drop": sql.SQL("drop table {t}").format(t=table),
+        "create in marts": sql.SQL("create table {}.bi_probe (x int)").format(
+            sql.Identifier(MARTS_SCHEMA)),
+        "create in public": sql.SQL("create table public.bi_probe (x int)"),
+        "create schema": sql.SQL("create schema bi_probe"),
+        "create in raw": sql.SQL("create table raw.bi_probe (x int)"),
+    }
+    allowed = {what: attempt(bi_login, statement) for what, statement in statements.items()}
+    succeeded = [what for what, error in allowed.items() if error is None]
+    assert not succeeded, f"bi_reader could {succeeded} on {mart}"
+    # Refused for lack of privilege, not by accident (a typo would be a SyntaxError).
+    assert set(allowed.values()) == {"InsufficientPrivilege"}, allowed
+
+
+# --- loader inputs are data, never SQL ---------------------------------------------------
+
+HOSTILE_COLUMN = 'note"); drop table raw._loads; --'
+HOSTILE_VALUE = "O'Brien\"; drop table raw.customers; --"
+
+
+def write_hostile_export(directory) -> None:
+    """A minimal valid export whose extra column name and values are SQL fragments."""
+    import csv
+
+    tables = {
+        "customers": (["customer_id", "last_name", HOSTILE_COLUMN],
+                      [["c1", HOSTILE_VALUE, HOSTILE_VALUE]]),
+        "orders": (["order_id", "customer_id", "ordered_at"], [["o1", "c1", "2025-01-02"]]),
+        "order_items": (["order_item_id", "order_id", "product_id", "quantity", "unit_price"],
+                        [["i1", "o1", "p1", "1", "9.50"]]),
+        "products": (["product_id"], [["p1"]]),
+    }
+    for table, (header, rows) in tables.items():
+        with (directory / f"{table}.csv").open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+
+def test_loader_quotes_user_column_names_and_values(tmp_path, postgres_server):
+    import duckdb
+
+    from customer_segmentation import loader
+
+    write_hostile_export(tmp_path)
+    sources = loader.validate_directory(tmp_path)
+
+    database = tmp_path / "quoting.duckdb"
+    loader.load_duckdb(sources, database)
+    with duckdb.connect(str(database), read_only=True) as con:
+        duck = con.execute(f'select last_name, "{HOSTILE_COLUMN.replace(chr(34), chr(34) * 2)}" '
+                           "from raw.customers").fetchall()
+        duck_loads = con.execute("select count(*) from raw._loads").fetchone()[0]
+    assert duck == [(HOSTILE_VALUE, HOSTILE_VALUE)]
+    assert duck_loads == len(sources)  # one record per table, absent ones too
+
+    conn = psycopg2.connect(**postgres_server.connect_kwargs())
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("create database loader_quoting")
+    conn.close()
+    kwargs = postgres_server.connect_kwargs(database="loader_quoting")
+    loader.load_postgres(sources, {k: str(v) for k, v in kwargs.items()})
+    with psycopg2.connect(**kwargs) as conn, conn.cursor() as cur:
+        cur.execute(sql.SQL("select last_name, {} from raw.customers").format(
+            sql.Identifier(HOSTILE_COLUMN)))
+        pg = cur.fetchall()
+        cur.execute("select count(*) from raw._loads")
+        pg_loads = cur.fetchone()[0]
+    conn.close()
+    assert pg == [(HOSTILE_VALUE, HOSTILE_VALUE)]
+    assert pg_loads == len(sources)
