@@ -1,0 +1,1 @@
+"""Segment dashboard: reads the published marts (see customer_segmentation.publish)."""
