@@ -1,0 +1,125 @@
+"""The benchmark's parts on small data: the split, the DuckDB baseline, the
+measuring child process and the report (`make bench` itself runs for minutes).
+
+The baseline is checked against the session warehouse (clean generated data),
+whose raw files are written as Parquet first, as the benchmark reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import BuiltWarehouse
+
+from customer_segmentation import PROJECT_ROOT
+from customer_segmentation.bench import baselines, checks, data, report
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory, generated_raw_dir: Path):
+    root = tmp_path_factory.mktemp("bench_split")
+    day, rows = data.split_last_day(generated_raw_dir, root / "base", root / "append")
+    return root, day, rows
+
+
+def _count(directory: Path, table: str) -> int:
+    [(rows,)] = duckdb.sql(f"select count(*) from {data.read_table_sql(directory, table)}"
+                           ).fetchall()
+    return int(rows)
+
+
+def test_split_holds_out_the_last_day_and_loses_nothing(split, generated_raw_dir: Path):
+    root, day, rows = split
+    for table in ("orders", "order_items", "fx_rates"):
+        assert rows[f"append.{table}"] > 0, table
+        assert rows[f"base.{table}"] + rows[f"append.{table}"] == _count(generated_raw_dir,
+                                                                         table)
+    for table in ("customers", "products"):
+        assert _count(root / "base", table) == _count(generated_raw_dir, table)
+    [(latest,)] = duckdb.sql(
+        "select max(cast(cast(ordered_at as timestamptz) as date)) "
+        f"from {data.read_table_sql(root / 'base', 'orders')}").fetchall()
+    assert latest < day
+
+
+def test_duckdb_baseline_agrees_with_customer_rfm(tmp_path: Path, generated_raw_dir: Path,
+                                                  warehouse: BuiltWarehouse):
+    parquet = tmp_path / "raw"
+    data.split_rows(generated_raw_dir, parquet, tmp_path / "none", held_out={})
+    answer = baselines.duckdb_rfm(parquet).to_pandas()
+    agreement = checks.compare("duckdb_query", answer, checks.mart_rfm(warehouse.database))
+    assert agreement.ok, agreement
+    assert agreement.mart_monetary_total == agreement.baseline_monetary_total
+    assert (answer["frequency"] > 0).sum() > 100
+
+
+def test_compare_finds_a_cent(warehouse: BuiltWarehouse):
+    mart = checks.mart_rfm(warehouse.database)
+    changed = mart.copy()
+    row = changed.index[changed["frequency"] > 0][0]
+    changed.loc[row, "monetary"] = float(changed.loc[row, "monetary"]) + 0.01
+    agreement = checks.compare("tampered", changed, mart)
+    assert not agreement.ok
+    assert agreement.monetary_off_by_a_cent_or_more == 1
+
+
+def test_child_measures_a_step(tmp_path: Path, split):
+    root, _, _ = split
+    result = tmp_path / "result.json"
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({
+        "step": "load",
+        "args": {"raw_dir": str(root / "base"), "database": str(tmp_path / "wh.duckdb")},
+        "result": str(result),
+    }))
+    subprocess.run([sys.executable, "-m", "customer_segmentation.bench.child", str(spec)],
+                   cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=300)
+    measured = json.loads(result.read_text())
+    raw_rows = sum(_count(root / "base", p.stem) for p in (root / "base").glob("*.parquet"))
+    assert measured["rows"] == raw_rows
+    assert measured["wall_s"] > 0
+    assert 30 < measured["peak_mb"] < 4000  # a Python process with DuckDB, in MB
+
+
+def test_report_ratios_and_files(tmp_path: Path):
+    meta = {"customers": 100, "seed": 1, "orders": 1000, "order_items": 2500,
+            "last_day": "2026-06-30", "started_at": "now", "cpus": 2, "memory_gb": 24,
+            "load_average": [1.0, 1.0, 1.0], "commit": "abc", "duckdb": "x",
+            "dbt_core": "y", "pandas": "z"}
+    result = report.BenchResult(meta, [
+        report.StepResult("full_build", 100.0, 500.0, 100, "customer_rfm rows"),
+        report.StepResult("rfm_path", 12.0, 300.0, 100, "customer_rfm rows"),
+        report.StepResult("duckdb_query", 6.0, 200.0, 100, "customers scored"),
+        report.StepResult("pandas", 24.0, 900.0, 100, "customers scored"),
+        report.StepResult("incremental_build", 25.0, 400.0, 7, "orders recomputed"),
+    ])
+    ratios = {r["ratio"]: r for r in result.ratios()}
+    assert ratios["rfm_path / duckdb_query"]["value"] == 2.0
+    assert ratios["rfm_path / duckdb_query"]["meets_target"] is True
+    assert ratios["rfm_path / pandas"]["value"] == 0.5
+    assert ratios["incremental_build / full_build"]["meets_target"] is True
+    json_path, md_path = report.write(result, tmp_path)
+    assert json.loads(json_path.read_text())["ratios"] == result.ratios()
+    assert "| rfm_path / duckdb_query | 2.00 | <= 2.0 |" in md_path.read_text()
+
+
+def test_profile_sums_by_type_and_names_slowest(tmp_path: Path):
+    from customer_segmentation.bench import profile
+
+    run_results = tmp_path / "run_results.json"
+    run_results.write_text(json.dumps({"elapsed_time": 9.5, "results": [
+        {"unique_id": "model.customer_segmentation.fct_orders", "execution_time": 3.0},
+        {"unique_id": "test.customer_segmentation.not_null_fct_orders_order_id.5c141c92f7",
+         "execution_time": 1.0},
+        {"unique_id": "test.customer_segmentation.assert_rfm_scores_monotonic",
+         "execution_time": 4.0},
+    ]}))
+    summary = profile.summarise(run_results)
+    assert summary["seconds_by_type"] == {"test": 5.0, "model": 3.0}
+    assert summary["slowest"][0] == ["test assert_rfm_scores_monotonic", 4.0]
+    assert ["test not_null_fct_orders_order_id", 1.0] in summary["slowest"]
