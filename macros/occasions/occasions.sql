@@ -169,7 +169,7 @@
 
 {#- Loyalty milestones: the next qualifying order would be one of these counts. -#}
 {% macro loyalty_order_milestones() -%}
-    {{ return(var('loyalty_order_milestones', [5, 10, 25, 50, 100])) }}
+    {{ return(validated_int_list_var('loyalty_order_milestones')) }}
 {%- endmacro %}
 
 

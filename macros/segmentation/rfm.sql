@@ -64,7 +64,7 @@ qualifying_stats as (
         max(
             case
                 when recency_rank = 1 and previous_order_date is not null
-                    then {{ dbt.datediff('previous_order_date', 'ordered_date_utc', 'day') }}
+                    then {{ days_between('previous_order_date', 'ordered_date_utc') }}
             end
         ) as latest_gap_days
     from qualifying
@@ -106,7 +106,7 @@ with_recency as (
         as_of.as_of_date,
         case
             when values_per_customer.frequency is not null
-                then {{ dbt.datediff('values_per_customer.last_order_date', 'as_of.as_of_date', 'day') }}
+                then {{ days_between('values_per_customer.last_order_date', 'as_of.as_of_date') }}
         end as recency_days,
         coalesce(values_per_customer.frequency, 0) as frequency,
         cast(coalesce(values_per_customer.monetary, 0) as decimal(18, 2)) as monetary,
@@ -175,7 +175,7 @@ select
     with_recency.last_order_date,
     with_recency.latest_gap_days,
     {{ lifecycle_stage('with_recency.frequency', 'with_recency.recency_days',
-                       dbt.datediff('with_recency.first_order_date', 'with_recency.as_of_date', 'day'),
+                       days_between('with_recency.first_order_date', 'with_recency.as_of_date'),
                        'with_recency.latest_gap_days') }} as lifecycle_stage,
     {{ value_tier('scored.monetary_top_share', 'with_recency.monetary') }} as value_tier
 from with_recency
@@ -200,13 +200,13 @@ left join segment_map
 {% macro lifecycle_stage(frequency, recency_days, days_since_first_order, latest_gap_days) -%}
     case
         when {{ frequency }} = 0 then 'prospect'
-        when {{ days_since_first_order }} <= {{ var('lifecycle_new_days') }} then 'new'
-        when {{ recency_days }} <= {{ var('lifecycle_active_days') }}
-            and {{ latest_gap_days }} >= {{ var('lifecycle_reactivation_gap_days') }}
+        when {{ days_since_first_order }} <= {{ validated_int_var('lifecycle_new_days') }} then 'new'
+        when {{ recency_days }} <= {{ validated_int_var('lifecycle_active_days') }}
+            and {{ latest_gap_days }} >= {{ validated_int_var('lifecycle_reactivation_gap_days') }}
             then 'reactivated'
-        when {{ recency_days }} <= {{ var('lifecycle_active_days') }} then 'active'
-        when {{ recency_days }} <= {{ var('lifecycle_at_risk_days') }} then 'at_risk'
-        when {{ recency_days }} <= {{ var('lifecycle_lapsed_days') }} then 'lapsed'
+        when {{ recency_days }} <= {{ validated_int_var('lifecycle_active_days') }} then 'active'
+        when {{ recency_days }} <= {{ validated_int_var('lifecycle_at_risk_days') }} then 'at_risk'
+        when {{ recency_days }} <= {{ validated_int_var('lifecycle_lapsed_days') }} then 'lapsed'
         else 'churned'
     end
 {%- endmacro %}
@@ -217,9 +217,9 @@ left join segment_map
 {% macro value_tier(top_share, monetary) -%}
     case
         when {{ top_share }} is null then 'none'
-        when {{ top_share }} < {{ var('value_tier_top_share') }} then 'top'
-        when {{ top_share }} < {{ var('value_tier_high_share') }} then 'high'
-        when {{ top_share }} < {{ var('value_tier_mid_share') }} then 'mid'
+        when {{ top_share }} < {{ validated_share_var('value_tier_top_share') }} then 'top'
+        when {{ top_share }} < {{ validated_share_var('value_tier_high_share') }} then 'high'
+        when {{ top_share }} < {{ validated_share_var('value_tier_mid_share') }} then 'mid'
         else 'low'
     end
 {%- endmacro %}

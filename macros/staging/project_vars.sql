@@ -38,6 +38,45 @@
     {{- return(value) -}}
 {%- endmacro %}
 
+{#- Vars are spliced into SQL text (dbt has no bind parameters for models), so
+    each is checked where it is used, not only by the on-run-start hook: a
+    value can only be a number, a date, a code or a lower-case name. -#}
+{% macro validated_currency_var(name='reporting_currency') -%}
+    {%- set value = var(name) | string -%}
+    {%- if not modules.re.fullmatch('[A-Z]{3}', value) -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' = '" ~ value ~ "' is invalid: expected an ISO 4217 code such as USD") }}
+    {%- endif -%}
+    {{- return(value) -}}
+{%- endmacro %}
+
+{#- A list of labels that become both values ('web') and column names
+    (channel_web_share): lower-case letters, digits and _. -#}
+{% macro validated_name_list_var(name) -%}
+    {%- set values = var(name) -%}
+    {%- if values is string or values is not iterable -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' = '" ~ values ~ "' is invalid: expected a list of lower-case names") }}
+    {%- endif -%}
+    {%- for value in values -%}
+        {%- if value is not string or not modules.re.fullmatch('[a-z][a-z0-9_]{0,40}', value) -%}
+            {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' has the invalid entry '" ~ value ~ "': expected lower-case letters, digits and _ (it becomes a column name)") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(values | list) -}}
+{%- endmacro %}
+
+{% macro validated_int_list_var(name, minimum=1) -%}
+    {%- set values = var(name) -%}
+    {%- if values is string or values is not iterable -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' = '" ~ values ~ "' is invalid: expected a list of whole numbers") }}
+    {%- endif -%}
+    {%- for value in values -%}
+        {%- if value is not number or value != value | int or value < minimum -%}
+            {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' has the invalid entry '" ~ value ~ "': expected whole numbers >= " ~ minimum) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(values | map('int') | list) -}}
+{%- endmacro %}
+
 {#- on-run-start: fail before any model runs when a var is invalid. -#}
 {% macro validate_project_vars() -%}
     {%- if var('as_of_date', none) not in (none, '') -%}
@@ -47,7 +86,7 @@
                      'lifecycle_lapsed_days', 'lifecycle_reactivation_gap_days',
                      'upcoming_horizon_days', 'birthday_window_days', 'anniversary_window_days',
                      'migration_period_days', 'attribution_window_days', 'min_segment_customers',
-                     'max_line_quantity',
+                     'max_line_quantity', 'incremental_lookback_days',
                      'cluster_k_min', 'cluster_k_max', 'cluster_sample_size', 'cluster_seed'] -%}
         {%- do customer_segmentation.validated_int_var(name) -%}
     {%- endfor -%}
@@ -55,8 +94,19 @@
                      'holdout_share', 'max_segment_share'] -%}
         {%- do customer_segmentation.validated_share_var(name) -%}
     {%- endfor -%}
+    {%- if var('clustering_runner', none) not in (none, 'dbt_python', 'script') -%}
+        {{ exceptions.raise_compiler_error("dbt var 'clustering_runner' = '" ~ var('clustering_runner') ~ "' is invalid: expected dbt_python, script or null (null: dbt_python on DuckDB, script elsewhere)") }}
+    {%- endif -%}
+    {%- if var('cluster_k', none) is not none -%}
+        {%- do customer_segmentation.validated_int_var('cluster_k', minimum=2) -%}
+    {%- endif -%}
     {%- if not modules.re.fullmatch('[A-Z]{3}', var('reporting_currency') | string) -%}
         {{ exceptions.raise_compiler_error("dbt var 'reporting_currency' = '" ~ var('reporting_currency') ~ "' is invalid: expected an ISO 4217 code such as USD") }}
     {%- endif -%}
+    {%- do customer_segmentation.bi_role() -%}
+    {%- for name in ['feature_channels', 'feature_categories', 'feature_tags', 'attitude_questions'] -%}
+        {%- do customer_segmentation.validated_name_list_var(name) -%}
+    {%- endfor -%}
+    {%- do customer_segmentation.validated_int_list_var('loyalty_order_milestones') -%}
     select 1 as vars_validated
 {%- endmacro %}

@@ -6,11 +6,14 @@ exercise the same commands a user would type.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from customer_segmentation import PROJECT_ROOT
 
@@ -68,3 +71,65 @@ def generate(out: Path, customers: int, seed: int = 42, dirty: float = 0.0,
 
 def load(raw_dir: Path, env: dict[str, str], target: str = "duckdb") -> str:
     return run(python_script("load_raw.py", str(raw_dir), "--target", target), env=env)
+
+
+def clustering_runner(target: str, dbt_vars: dict[str, Any] | None = None) -> str:
+    """Where the clustering runs: the var ``clustering_runner`` or the adapter's default.
+
+    Mirrors the ``+enabled`` expressions of models/marts/clusters in dbt_project.yml.
+    """
+    chosen = (dbt_vars or {}).get("clustering_runner")
+    return str(chosen) if chosen else ("dbt_python" if target == "duckdb" else "script")
+
+
+def build(env: dict[str, str], target: str = "duckdb", dbt_vars: dict[str, Any] | None = None,
+          target_path: Path | None = None, extra_args: Sequence[str] = (),
+          cwd: Path = PROJECT_ROOT, state_dir: Path | None = None) -> str:
+    """``dbt build`` on ``target``, with the clustering script in between where needed.
+
+    Where the clustering is a script (doc block ``clustering_runners``): build the
+    feature mart and what it needs (with their tests), run scripts/run_clustering.py,
+    then build everything (the source tables exist by then). Returns the output.
+
+    The second build skips what the first one built and passed (Spark takes
+    minutes per pass): the first build's results are copied to ``state_dir``
+    (default: ``<target path>/state_before_clustering``) and excluded with
+    ``result:`` selectors. Tests that
+    need both a built model and a clustering table were skipped by the first
+    (cautious) build, and the cautious exclusion keeps them in the second.
+    """
+    vars_args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
+    env = {**env, "DBT_TARGET": target}
+    output = ""
+    if clustering_runner(target, dbt_vars) == "script":
+        # build (not run): seeds are upstream too; cautious: skip tests that also
+        # need the clustering tables, which do not exist yet.
+        output += run(dbt("build", "-s", "+customer_cluster_features",
+                          "--indirect-selection", "cautious", *vars_args, *extra_args,
+                          target_path=target_path), env=env, cwd=cwd)
+        output += run(python_script("run_clustering.py", "--target", target,
+                                    "--vars", json.dumps(dbt_vars or {})), env=env, cwd=cwd)
+        # Skip in the second build what the first built and passed (checked with
+        # `dbt ls`: no test is lost). Without it PostgreSQL and Spark build and
+        # test everything upstream of the feature mart twice.
+        artifacts = target_path or Path(cwd) / "target"
+        state_dir = state_dir or artifacts / "state_before_clustering"
+        if (artifacts / "run_results.json").exists():
+            state_dir.mkdir(parents=True, exist_ok=True)
+            for artifact in ("manifest.json", "run_results.json"):
+                shutil.copy2(artifacts / artifact, state_dir / artifact)
+            extra_args = [*extra_args, "--exclude", "result:success", "result:pass",
+                          "--state", str(state_dir), "--indirect-selection", "cautious"]
+    output += run(dbt("build", *vars_args, *extra_args, target_path=target_path), env=env, cwd=cwd)
+    return output
+
+
+def publish(database: Path, root: Path | None = None) -> Path:
+    """After a successful build: the marts as a new Parquet version, swapped in atomically.
+
+    The dashboard reads only this published copy (customer_segmentation.publish).
+    Returns the new version directory.
+    """
+    from customer_segmentation.publish import publish_marts, published_root
+
+    return publish_marts(database, root or published_root()).path

@@ -1,5 +1,8 @@
 -- A strictly better value never gets a lower score, per R, F and M (recency:
--- fewer days is better). Returns each pair of customers that breaks it.
+-- fewer days is better). Checked per score, not per pair of customers (a
+-- pairwise self-join is quadratic: 11 s at 20,000 customers, hours at 1,000,000):
+-- a pair breaking the rule exists exactly when the best value of some lower
+-- score beats the worst value of a higher score. Returns each such score.
 with
 
 scored as (
@@ -9,50 +12,54 @@ scored as (
 
 ),
 
-recency as (
+per_score as (
 
+    -- Values oriented so that larger is better.
     select
         'recency' as dimension,
-        better.customer_id as better_customer_id,
-        worse.customer_id as worse_customer_id
-    from scored as better
-    inner join scored as worse
-        on
-            better.recency_days < worse.recency_days
-            and better.r_score < worse.r_score
-
-),
-
-frequency as (
-
+        r_score as score,
+        cast(min(-recency_days) as decimal(18, 2)) as worst_value,
+        cast(max(-recency_days) as decimal(18, 2)) as best_value
+    from scored
+    group by r_score
+    union all
     select
         'frequency' as dimension,
-        better.customer_id as better_customer_id,
-        worse.customer_id as worse_customer_id
-    from scored as better
-    inner join scored as worse
-        on
-            better.frequency > worse.frequency
-            and better.f_score < worse.f_score
+        f_score as score,
+        cast(min(frequency) as decimal(18, 2)) as worst_value,
+        cast(max(frequency) as decimal(18, 2)) as best_value
+    from scored
+    group by f_score
+    union all
+    select
+        'monetary' as dimension,
+        m_score as score,
+        min(monetary) as worst_value,
+        max(monetary) as best_value
+    from scored
+    group by m_score
 
 ),
 
-monetary as (
+with_lower_scores as (
 
     select
-        'monetary' as dimension,
-        better.customer_id as better_customer_id,
-        worse.customer_id as worse_customer_id
-    from scored as better
-    inner join scored as worse
-        on
-            better.monetary > worse.monetary
-            and better.m_score < worse.m_score
+        dimension,
+        score,
+        worst_value,
+        max(best_value) over (
+            partition by dimension
+            order by score
+            rows between unbounded preceding and 1 preceding
+        ) as best_value_of_lower_scores
+    from per_score
 
 )
 
-select * from recency
-union all
-select * from frequency
-union all
-select * from monetary
+select
+    dimension,
+    score,
+    worst_value,
+    best_value_of_lower_scores
+from with_lower_scores
+where best_value_of_lower_scores > worst_value

@@ -57,7 +57,7 @@ bad_cells as (
         r_score,
         f_score,
         m_score,
-        'cell mapped to ' || cast(segments as varchar) || ' segments' as problem
+        'cell mapped to ' || cast(segments as {{ dbt.type_string() }}) || ' segments' as problem
     from mapped
     where segments != 1
 

@@ -20,6 +20,8 @@ from customer_segmentation import pipeline
 
 E2E_CUSTOMERS = 3000
 E2E_SEED = 42
+# Builds get a hash salt, so dim_customers.email_hash is filled and tested.
+E2E_HASH_SALT = "e2e-test-salt-not-secret"
 
 
 @dataclass
@@ -65,9 +67,14 @@ def build_warehouse(
     """Load ``raw_dir`` into a fresh DuckDB file under ``workdir`` and run dbt on it."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "warehouse.duckdb"
-    env = pipeline.dbt_env(database, extra={"DBT_LOG_PATH": str(workdir / "logs")})
+    env = pipeline.dbt_env(database, extra={"DBT_LOG_PATH": str(workdir / "logs"),
+                                            "CUSTOMER_HASH_SALT": E2E_HASH_SALT})
     pipeline.load(raw_dir, env)
     warehouse = BuiltWarehouse(raw_dir, database, workdir / "target", env, vars=dbt_vars or {})
+    if command == "build":
+        # The user's path: the clustering script runs first where it is a script.
+        warehouse.build_log = pipeline.build(env, "duckdb", dbt_vars, warehouse.target_path)
+        return warehouse
     args = [command]
     if dbt_vars:
         import json
@@ -119,3 +126,86 @@ def warehouse_factory(
         return build_warehouse(tmp_path_factory.mktemp("wh_extra"), raw_dir, dbt_vars, command)
 
     yield make
+
+
+# --- PostgreSQL: a throwaway server, and the project built on it -------------------------
+
+
+@dataclass
+class PostgresWarehouse:
+    """The project built on one database of the throwaway PostgreSQL server."""
+
+    server: Any  # customer_segmentation.pgserver.PostgresServer
+    database: str
+    raw_dir: Path
+    target_path: Path
+    env: dict[str, str]
+    build_log: str = ""
+
+    def connect(self, user: str | None = None, password: str | None = None):
+        import psycopg2
+
+        return psycopg2.connect(**self.server.connect_kwargs(user, password, self.database))
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
+        with self.connect() as conn, conn.cursor() as cur:
+            cur.execute(sql, params or [])
+            rows = cur.fetchall()
+        conn.close()
+        return rows
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest):
+    """A PostgreSQL server for this session, stopped and deleted afterwards.
+
+    Installs the Debian package when the binaries are missing. Never skips: a
+    server that cannot start fails every test that needs it, with the reason.
+    """
+    import atexit
+
+    from customer_segmentation import pgserver
+
+    try:
+        server = pgserver.start()
+    except pgserver.PostgresUnavailable as exc:
+        pytest.fail(f"cannot start the throwaway PostgreSQL server: {exc}", pytrace=False)
+    # Both: the finalizer runs when the session ends (also after failures), atexit
+    # when pytest is interrupted before finalizers run. stop() is idempotent.
+    request.addfinalizer(server.stop)
+    atexit.register(server.stop)
+    return server
+
+
+def build_postgres_warehouse(server: Any, workdir: Path, raw_dir: Path,
+                             database: str) -> PostgresWarehouse:
+    """Create ``database``, load ``raw_dir`` with load_raw.py --target postgres, dbt build."""
+    import psycopg2
+    from psycopg2 import sql
+
+    conn = psycopg2.connect(**server.connect_kwargs())
+    conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
+    conn.close()
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = pipeline.dbt_env(target="postgres", extra={
+        **server.env(database), "DBT_LOG_PATH": str(workdir / "logs"),
+        "CUSTOMER_HASH_SALT": E2E_HASH_SALT,
+    })
+    pipeline.load(raw_dir, env, target="postgres")
+    warehouse = PostgresWarehouse(server, database, raw_dir, workdir / "target", env)
+    # pipeline.build runs the clustering script between the feature mart and the
+    # rest, as a user of the postgres target does.
+    warehouse.build_log = pipeline.build(env, "postgres", target_path=warehouse.target_path)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def postgres_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: Any, generated_raw_dir: Path
+) -> PostgresWarehouse:
+    """The whole project built (dbt build) on PostgreSQL from the same data as ``warehouse``."""
+    return build_postgres_warehouse(
+        postgres_server, tmp_path_factory.mktemp("pg_clean"), generated_raw_dir, "wh_clean"
+    )

@@ -24,7 +24,7 @@ latest as (
 
 select
     customer_id,
-    {%- for question in var('attitude_questions') %}
+    {%- for question in validated_name_list_var('attitude_questions') %}
         max(case when question_id = '{{ question }}' then answer_score end) as attitude_{{ question }},
     {%- endfor %}
     max(case when question_id = 'nps' then answer_score end) as nps_score,

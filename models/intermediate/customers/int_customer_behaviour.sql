@@ -24,7 +24,7 @@ gaps as (
 
     select
         customer_id,
-        {{ dbt.datediff('previous_order_date', 'ordered_date_utc', 'day') }}
+        {{ days_between('previous_order_date', 'ordered_date_utc') }}
             as days_since_previous
     from qualifying
     where previous_order_date is not null
@@ -58,7 +58,7 @@ per_customer as (
         sum(case when is_qualifying then units else 0 end) as qualifying_units,
         sum(case when is_qualifying and has_promo_code then 1 else 0 end) as promo_order_count,
         sum(case when is_qualifying and is_gift then 1 else 0 end) as gift_order_count,
-        {%- for channel in var('feature_channels') %}
+        {%- for channel in validated_name_list_var('feature_channels') %}
             sum(case when is_qualifying and channel = '{{ channel }}' then 1 else 0 end)
                 as channel_{{ channel }}_order_count,
         {%- endfor %}
@@ -78,20 +78,18 @@ select
     per_customer.returned_order_count,
     per_customer.cancelled_order_count,
     cast(per_customer.net_revenue as decimal(18, 2)) as net_revenue,
-    cast(
-        per_customer.qualifying_revenue / nullif(per_customer.qualifying_order_count, 0)
-        as decimal(18, 2)
-    ) as avg_order_value,
+    {{ divide_to_cents('per_customer.qualifying_revenue', 'per_customer.qualifying_order_count') }}
+        as avg_order_value,
     cast(per_customer.qualifying_units as {{ type_double() }})
     / nullif(per_customer.qualifying_order_count, 0) as avg_items_per_order,
     per_customer.first_order_date,
     per_customer.last_order_date,
     per_customer.first_any_order_date,
-    {{ dbt.datediff('per_customer.first_order_date', 'per_customer.as_of_date', 'day') }}
+    {{ days_between('per_customer.first_order_date', 'per_customer.as_of_date') }}
         as tenure_days,
     gap_stats.mean_days_between_orders,
     cast(gap_stats.median_days_between_orders as {{ type_double() }}) as median_days_between_orders,
-    {%- for channel in var('feature_channels') %}
+    {%- for channel in validated_name_list_var('feature_channels') %}
         {{ safe_divide('per_customer.channel_' ~ channel ~ '_order_count',
                        'per_customer.qualifying_order_count') }} as channel_{{ channel }}_share,
     {%- endfor %}

@@ -51,7 +51,7 @@ tag_spend as (
     -- Tags are `;`-separated: wrap both sides in `;` so `eco` never matches `ecowash`.
     select
         customer_id,
-        {%- for tag in var('feature_tags') %}
+        {%- for tag in validated_name_list_var('feature_tags') %}
             sum(
                 case
                     when {{ dbt.position("';" ~ tag ~ ";'", dbt.concat(["';'", 'tags', "';'"])) }} > 0
@@ -68,7 +68,7 @@ tag_spend as (
 
 select
     ranked_categories.customer_id,
-    {%- for category in var('feature_categories') %}
+    {%- for category in validated_name_list_var('feature_categories') %}
         coalesce(sum(
             case
                 when ranked_categories.category = '{{ category }}'
@@ -76,7 +76,7 @@ select
             end
         ), 0) as category_share_{{ category }},
     {%- endfor %}
-    {%- for tag in var('feature_tags') %}
+    {%- for tag in validated_name_list_var('feature_tags') %}
         max({{ safe_divide('tag_spend.tag_' ~ tag ~ '_spend', 'tag_spend.total_spend') }})
             as tag_share_{{ tag }},
     {%- endfor %}

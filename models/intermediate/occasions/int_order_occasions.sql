@@ -72,9 +72,9 @@ flagged as (
         attributed_windows.order_id is not null as is_occasion_window,
         coalesce(attributed_windows.is_shopping_holiday, false) as is_holiday_window,
         {{ is_near_yearly_recurrence('local_times.order_date_local', 'customers.birth_date',
-                                     var('birthday_window_days')) }} as is_birthday_window,
+                                     validated_int_var('birthday_window_days')) }} as is_birthday_window,
         {{ is_near_yearly_recurrence('local_times.order_date_local', 'first_purchases.first_order_date_local',
-                                     var('anniversary_window_days')) }}
+                                     validated_int_var('anniversary_window_days')) }}
             as is_first_purchase_anniversary_window,
         orders.is_gift,
         orders.has_promo_code as is_promotion,

@@ -1,9 +1,61 @@
 -- Clean order lines with product attributes and amounts in the reporting currency.
+-- Incremental (doc block `incremental_order_facts`): a build recomputes the lines
+-- loaded since the last one, the lines of orders int_orders__converted refreshed
+-- since, and the lines of products loaded since.
+{{
+    config(
+        materialized=order_facts_materialization(),
+        unique_key='order_item_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_order_facts('order_item_id', ref('stg_raw__order_items')) }}",
+    )
+}}
+
 with
+
+{% if is_incremental() -%}
+stored as (
+
+    select
+        max(_loaded_at) as loaded_through,
+        max(_refreshed_at) as refreshed_through
+    from {{ this }}
+
+),
+
+refreshed_orders as (
+
+    select converted.order_id
+    from {{ ref('int_orders__converted') }} as converted
+    cross join stored
+    where converted._refreshed_at > stored.refreshed_through
+
+),
+
+loaded_products as (
+
+    select stg_products.product_id
+    from {{ ref('stg_raw__products') }} as stg_products
+    cross join stored
+    where stg_products._loaded_at > stored.loaded_through
+
+),
+
+{% endif -%}
 
 order_items as (
 
-    select * from {{ ref('stg_raw__order_items') }}
+    select stg_order_items.*
+    from {{ ref('stg_raw__order_items') }} as stg_order_items
+    {%- if is_incremental() %}
+    cross join stored
+    where
+        stored.loaded_through is null
+        or stg_order_items._loaded_at > stored.loaded_through
+        or stg_order_items.order_id in (select refreshed_orders.order_id from refreshed_orders)
+        or stg_order_items.product_id in (select loaded_products.product_id from loaded_products)
+    {%- endif %}
 
 ),
 
@@ -36,7 +88,12 @@ select
     order_items.is_return_line,
     cast(
         order_items.line_net_amount * orders.rate_to_reporting as decimal(18, 4)
-    ) as line_net_amount
+    ) as line_net_amount,
+
+    -- incremental bookkeeping
+    order_items._loaded_at,
+    {{ build_run_timestamp() }} as _refreshed_at,
+    {{ order_facts_build_settings() }} as _build_settings
 
 from order_items
 inner join orders

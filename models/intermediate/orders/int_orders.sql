@@ -1,10 +1,49 @@
 -- One row per clean order: amounts in the reporting currency and the flags every
 -- downstream rule uses. Not yet cut at as_of_date: point-in-time models filter.
+-- Incremental (doc block `incremental_order_facts`): a build recomputes the orders
+-- whose converted order or any of whose lines were refreshed since the last one.
+{{
+    config(
+        materialized=order_facts_materialization(),
+        unique_key='order_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_order_facts('order_id', ref('int_orders__converted')) }}",
+    )
+}}
+
 with
+
+{% if is_incremental() -%}
+stored as (
+
+    select max(_refreshed_at) as refreshed_through
+    from {{ this }}
+
+),
+
+refreshed_orders as (
+
+    select converted.order_id
+    from {{ ref('int_orders__converted') }} as converted
+    cross join stored
+    where converted._refreshed_at > stored.refreshed_through or stored.refreshed_through is null
+    union
+    select order_lines.order_id
+    from {{ ref('int_order_lines') }} as order_lines
+    cross join stored
+    where order_lines._refreshed_at > stored.refreshed_through
+
+),
+
+{% endif -%}
 
 orders as (
 
     select * from {{ ref('int_orders__converted') }}
+    {%- if is_incremental() %}
+    where order_id in (select refreshed_orders.order_id from refreshed_orders)
+    {%- endif %}
 
 ),
 
@@ -18,6 +57,9 @@ lines as (
         sum(case when is_non_product then 0 else line_net_amount end) as net_amount,
         sum(case when is_non_product then line_net_amount else 0 end) as non_product_amount
     from {{ ref('int_order_lines') }}
+    {%- if is_incremental() %}
+    where order_id in (select refreshed_orders.order_id from refreshed_orders)
+    {%- endif %}
     group by order_id
 
 )
@@ -56,7 +98,12 @@ select
     ) as is_qualifying,
 
     -- monetary counts completed and returned orders (returns reduce it)
-    orders.status in ('completed', 'returned') as counts_toward_monetary
+    orders.status in ('completed', 'returned') as counts_toward_monetary,
+
+    -- incremental bookkeeping
+    orders._loaded_at,
+    {{ build_run_timestamp() }} as _refreshed_at,
+    {{ order_facts_build_settings() }} as _build_settings
 
 from orders
 left join lines

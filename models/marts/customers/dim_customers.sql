@@ -54,6 +54,8 @@ select
     status.customer_id,
     status.as_of_date,
     profiles.customer_id is not null as has_profile,
+    -- keyed hash of the e-mail, for matching in campaign tools (never the e-mail)
+    {{ keyed_hash('lower(trim(profiles.email))') }} as email_hash,
 
     -- demographics
     ages.age,
@@ -84,7 +86,7 @@ select
     -- attitudes
     attitudes.nps_score,
     {{ nps_group('attitudes.nps_score') }} as nps_group,
-    {%- for question in var('attitude_questions') %}
+    {%- for question in validated_name_list_var('attitude_questions') %}
         attitudes.attitude_{{ question }},
     {%- endfor %}
 
@@ -102,13 +104,13 @@ select
     behaviour.return_rate,
     behaviour.promo_order_share,
     behaviour.gift_order_share,
-    {%- for channel in var('feature_channels') %}
+    {%- for channel in validated_name_list_var('feature_channels') %}
         behaviour.channel_{{ channel }}_share,
     {%- endfor %}
-    {%- for category in var('feature_categories') %}
+    {%- for category in validated_name_list_var('feature_categories') %}
         spend_mix.category_share_{{ category }},
     {%- endfor %}
-    {%- for tag in var('feature_tags') %}
+    {%- for tag in validated_name_list_var('feature_tags') %}
         spend_mix.tag_share_{{ tag }},
     {%- endfor %}
     spend_mix.top_category,

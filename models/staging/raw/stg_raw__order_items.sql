@@ -20,7 +20,11 @@ renamed as (
         quantity,
         unit_price,
         coalesce(discount_amount, 0) as discount_amount,
-        quantity * unit_price - coalesce(discount_amount, 0) as line_net_amount,
+        -- decimal(18, 4) (lines up to 10^14) keeps later products exact: Spark
+        -- cuts the scale of a product whose precision would pass 38, so
+        -- decimal(38, 4) * rate was rounded twice there.
+        cast(quantity * unit_price - coalesce(discount_amount, 0) as decimal(18, 4))
+            as line_net_amount,
         quantity < 0 as is_return_line,
 
         -- lineage

@@ -82,7 +82,11 @@ ranked as (
         *,
         row_number() over (
             partition by customer_id, row_issue
-            order by case when updated_at is null then 1 else 0 end, updated_at desc, _source_row asc
+            order by
+                case when updated_at is null then 1 else 0 end,
+                updated_at desc,
+                _loaded_at asc,
+                _source_row asc
         ) as key_rank
     from checked
 

@@ -45,7 +45,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by currency, rate_date, row_issue order by _source_row
+            partition by currency, rate_date, row_issue order by _loaded_at, _source_row
         ) as key_rank
     from checked
 

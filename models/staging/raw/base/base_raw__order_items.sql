@@ -58,7 +58,7 @@ checked as (
                 or {{ failed_to_parse('typed.src_discount_amount', 'typed.discount_amount') }}
                 then 'unparseable_number'
             when typed.unit_price < 0 then 'negative_price'
-            when abs(typed.quantity) > {{ var('max_line_quantity') }} then 'absurd_quantity'
+            when abs(typed.quantity) > {{ validated_int_var('max_line_quantity') }} then 'absurd_quantity'
             when orders.order_id is null then 'orphan_order'
             when orders.has_clean_order = 0 then 'quarantined_order'
         end as row_issue
@@ -72,7 +72,7 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by order_item_id, row_issue order by _source_row) as key_rank
+        row_number() over (partition by order_item_id, row_issue order by _loaded_at, _source_row) as key_rank
     from checked
 
 )

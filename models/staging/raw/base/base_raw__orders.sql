@@ -32,7 +32,7 @@ typed as (
         -- attributes
         coalesce({{ normalise_label('status') }}, 'completed') as status,
         {{ normalise_label('channel') }} as channel,
-        coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency,
+        coalesce(upper({{ clean_text('currency') }}), '{{ validated_currency_var() }}') as currency,
         {{ safe_cast_bool(clean_text('is_gift')) }} as is_gift,
         {{ clean_text('promo_code') }} as promo_code,
         {{ clean_text('shipping_country') }} as shipping_country,
@@ -60,11 +60,11 @@ checked as (
                 then 'unknown_status'
             when typed.ordered_at > {{ build_started_at() }} then 'future_timestamp'
             when
-                typed.currency != '{{ var("reporting_currency") }}'
+                typed.currency != '{{ validated_currency_var() }}'
                 and fx_coverage.currency is null
                 then 'unknown_currency'
             when
-                typed.currency != '{{ var("reporting_currency") }}'
+                typed.currency != '{{ validated_currency_var() }}'
                 and cast(typed.ordered_at as date) < fx_coverage.first_rate_date
                 then 'missing_fx_rate'
         end as row_issue
@@ -79,7 +79,7 @@ ranked as (
     -- Duplicated order ids keep the first seen row.
     select
         *,
-        row_number() over (partition by order_id, row_issue order by _source_row) as key_rank
+        row_number() over (partition by order_id, row_issue order by _loaded_at, _source_row) as key_rank
     from checked
 
 )

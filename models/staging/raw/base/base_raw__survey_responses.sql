@@ -52,7 +52,7 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by response_id, row_issue order by _source_row) as key_rank
+        row_number() over (partition by response_id, row_issue order by _loaded_at, _source_row) as key_rank
     from checked
 
 )
