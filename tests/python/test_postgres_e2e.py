@@ -8,118 +8,48 @@ manifest, so a new mart is compared without touching this file.
 
 from __future__ import annotations
 
-import json
-import math
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import psycopg2
 import pytest
 from psycopg2 import sql
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+from customer_segmentation.equivalence import (
+    MARTS_SCHEMA,
+    Rows,
+    compare_marts,
+    duckdb_reader,
+    load_manifest,
+    mart_models,
+)
 
-MARTS_SCHEMA = "marts"
-# Money columns are decimals with 2 places: equal to the cent. Ratios, means and
-# other doubles: equal to 1e-9 (relative for large values), which float
-# summation order across engines stays far inside.
-CENT = Decimal("0.005")
-FLOAT_TOLERANCE = 1e-9
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 
 def manifest(target_path) -> dict[str, Any]:
-    return json.loads((target_path / "manifest.json").read_text())
+    return load_manifest(target_path)
 
 
-def mart_models(target_path) -> dict[str, dict[str, Any]]:
-    """Enabled models in schema marts, by name, from a build's manifest."""
-    return {
-        node["name"]: node
-        for node in manifest(target_path)["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == MARTS_SCHEMA
-        and node["config"].get("enabled", True)
-    }
+def postgres_reader(pg_warehouse):
+    """Rows of marts.<table> on PostgreSQL, as Python values (equivalence.RowReader)."""
 
+    def read(table: str) -> Rows:
+        conn = pg_warehouse.connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql.SQL("select * from {}.{}").format(
+                    sql.Identifier(MARTS_SCHEMA), sql.Identifier(table)))
+                columns = [d[0] for d in cur.description]
+                return columns, [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+        finally:
+            conn.close()
 
-# Column meta flags (yml) for values that differ by design: a run's wall time
-# (build_time) or which engine-specific runner made it (engine_specific).
-UNCOMPARED_META = ("build_time", "engine_specific")
-
-
-def uncompared_columns(node: dict[str, Any]) -> set[str]:
-    """Columns flagged in the yml as differing by design; still present, not value-compared."""
-    found = set()
-    for name, column in node["columns"].items():
-        meta = {**(column.get("meta") or {}), **((column.get("config") or {}).get("meta") or {})}
-        if any(meta.get(flag) is True for flag in UNCOMPARED_META):
-            found.add(name)
-    return found
-
-
-def primary_keys(target_path) -> dict[str, list[str]]:
-    """Per model, the columns of its primary-key test (unique or unique_combination_of_columns)."""
-    keys: dict[str, list[str]] = {}
-    nodes = manifest(target_path)["nodes"]
-    for node in nodes.values():
-        if node["resource_type"] != "test" or not node.get("test_metadata"):
-            continue
-        meta = node["test_metadata"]
-        attached = node.get("attached_node") or ""
-        model = attached.rsplit(".", 1)[-1]
-        if meta["name"] == "unique" and node.get("column_name"):
-            keys.setdefault(model, [node["column_name"]])
-        elif meta["name"] == "unique_combination_of_columns":
-            keys[model] = list(meta["kwargs"]["combination_of_columns"])
-    return keys
-
-
-def sort_key(row: dict[str, Any], key: list[str]) -> tuple:
-    # None first, then the value as text: engines collate differently, so sort here.
-    return tuple((row[c] is not None, str(row[c])) for c in key)
-
-
-def cells_equal(left: Any, right: Any) -> bool:
-    if left is None or right is None:
-        return left is None and right is None
-    if isinstance(left, bool) or isinstance(right, bool):
-        return left == right
-    if isinstance(left, Decimal) and isinstance(right, Decimal):
-        return abs(left - right) < CENT
-    if isinstance(left, int | float | Decimal) and isinstance(right, int | float | Decimal):
-        a, b = float(left), float(right)
-        if math.isnan(a) or math.isnan(b):
-            return math.isnan(a) and math.isnan(b)
-        return abs(a - b) <= FLOAT_TOLERANCE * max(1.0, abs(a), abs(b))
-    if isinstance(left, datetime) and isinstance(right, datetime):
-        return left == right
-    if isinstance(left, date) and isinstance(right, date):
-        return left == right
-    return left == right
-
-
-def duckdb_rows(warehouse, table: str) -> tuple[list[str], list[dict[str, Any]]]:
-    import duckdb
-
-    with duckdb.connect(str(warehouse.database), read_only=True) as con:
-        result = con.execute(f'select * from {MARTS_SCHEMA}."{table}"')
-        columns = [d[0] for d in result.description]
-        return columns, [dict(zip(columns, r, strict=True)) for r in result.fetchall()]
-
-
-def postgres_rows(pg_warehouse, table: str) -> tuple[list[str], list[dict[str, Any]]]:
-    with pg_warehouse.connect() as conn, conn.cursor() as cur:
-        cur.execute(sql.SQL("select * from {}.{}").format(
-            sql.Identifier(MARTS_SCHEMA), sql.Identifier(table)))
-        columns = [d[0] for d in cur.description]
-        rows = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
-    conn.close()
-    return columns, rows
+    return read
 
 
 @pytest.fixture(scope="module")
 def marts(warehouse) -> dict[str, dict[str, Any]]:
-    found = mart_models(warehouse.target_path)
+    found = mart_models(manifest(warehouse.target_path))
     assert found, "no models in schema marts in the DuckDB manifest"
     return found
 
@@ -131,44 +61,19 @@ def test_postgres_build_passes_every_dbt_test(postgres_warehouse):
 
 
 def test_every_mart_equals_duckdb(warehouse, postgres_warehouse, marts):
-    keys = primary_keys(warehouse.target_path)
-    problems: list[str] = []
-    for name in sorted(marts):
-        key = keys.get(name)
-        if not key:
-            problems.append(f"{name}: no primary-key test (unique / unique_combination_of_columns)")
-            continue
-        duck_columns, duck = duckdb_rows(warehouse, name)
-        try:
-            pg_columns, pg = postgres_rows(postgres_warehouse, name)
-        except psycopg2.Error as exc:
-            problems.append(f"{name}: cannot read on PostgreSQL: {str(exc).strip()}")
-            continue
-        if duck_columns != pg_columns:
-            problems.append(
-                f"{name}: columns differ: duckdb {duck_columns} vs postgres {pg_columns}"
-            )
-            continue
-        if len(duck) != len(pg):
-            problems.append(f"{name}: {len(duck)} rows on DuckDB, {len(pg)} on PostgreSQL")
-            continue
-        if not duck:
-            problems.append(f"{name}: empty on DuckDB, nothing to compare (data too small?)")
-            continue
-        duck.sort(key=lambda r, k=key: sort_key(r, k))
-        pg.sort(key=lambda r, k=key: sort_key(r, k))
-        compared = [c for c in duck_columns if c not in uncompared_columns(marts[name])]
-        mismatches = [
-            f"{name} {dict((c, d[c]) for c in key)} column {column}: "
-            f"duckdb {d[column]!r} vs postgres {p[column]!r}"
-            for d, p in zip(duck, pg, strict=True)
-            for column in compared
-            if not cells_equal(d[column], p[column])
-        ]
-        problems.extend(mismatches[:5])
-        if len(mismatches) > 5:
-            problems.append(f"{name}: ... {len(mismatches) - 5} more differing cells")
+    """Rows matched on each mart's primary key; money to the cent, other numbers to
+    1e-9; columns flagged build_time / engine_specific compared for presence only
+    (rules in customer_segmentation.equivalence)."""
+    results = compare_marts(
+        manifest(warehouse.target_path),
+        duckdb_reader(warehouse.database),
+        postgres_reader(postgres_warehouse),
+        "postgres",
+    )
+    assert {r.name for r in results} == set(marts)
+    problems = [p for r in results for p in r.problems]
     assert not problems, "PostgreSQL marts differ from DuckDB:\n" + "\n".join(problems)
+    assert all(r.rows > 0 for r in results)
 
 
 # --- least-privilege BI role -------------------------------------------------------------
