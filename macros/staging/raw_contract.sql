@@ -24,8 +24,9 @@
     {{ return(columns[table_name]) }}
 {%- endmacro %}
 
-{#- The original text of every contract column, prefixed `src_`, kept on the
-    base model so the quarantine model can show the row exactly as loaded. -#}
+{#- The original text of every contract column, prefixed `src_`, plus the load
+    metadata: the base models' checks need the text ("was there a value that did
+    not parse?"); their output keeps only the typed columns and the lineage. -#}
 {% macro keep_source_columns(table_name) -%}
     {%- for column in customer_segmentation.raw_contract_columns(table_name) %}
         {{ column }} as src_{{ column }},
@@ -36,19 +37,44 @@
         _loaded_at
 {%- endmacro %}
 
-{#- Quarantine model body: the row as loaded, where it came from, and why. -#}
+{#- Quarantine model body: the row exactly as loaded (read back from raw by its
+    lineage key, so base tables need not carry a second copy of every text
+    column), where it came from, and why. (_load_id, _source_row) is unique in
+    raw (tested on every base model). -#}
 {% macro quarantine_rows(base_model, table_name) -%}
+with
+
+verdicts as (
+
+    select
+        _load_id,
+        _source_row,
+        quarantine_reason
+    from {{ ref(base_model) }}
+    where quarantine_reason is not null
+
+),
+
+source as (
+
+    select * from {{ source('raw', table_name) }}
+
+)
+
 select
     {%- for column in customer_segmentation.raw_contract_columns(table_name) %}
-    src_{{ column }} as {{ column }},
+    source.{{ column }},
     {%- endfor %}
-    quarantine_reason,
-    _source_file,
-    _source_row,
-    _load_id,
-    _loaded_at
-from {{ ref(base_model) }}
-where quarantine_reason is not null
+    verdicts.quarantine_reason,
+    source._source_file,
+    source._source_row,
+    source._load_id,
+    source._loaded_at
+from verdicts
+inner join source
+    on
+        verdicts._load_id = source._load_id
+        and verdicts._source_row = source._source_row
 {%- endmacro %}
 
 {#- Timestamp when this build started, as a SQL literal: rows stamped after it

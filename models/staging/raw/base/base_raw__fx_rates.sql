@@ -17,7 +17,7 @@ typed as (
         -- numerics
         {{ safe_cast_decimal(clean_text('rate_to_reporting'), 18, 8) }} as rate_to_reporting,
 
-        -- the row as loaded
+        -- the original text (for the checks below) and lineage
         {{ keep_source_columns('fx_rates') }}
 
     from source
@@ -51,7 +51,18 @@ ranked as (
 
 )
 
+-- Typed columns, lineage and the verdict. The original text is not repeated here:
+-- the quarantine model reads it from raw by (_load_id, _source_row), so the
+-- largest tables are not written twice (bench/README.md, "Findings").
 select
-    *,
+    currency,
+    rate_date,
+    rate_to_reporting,
+    _source_file,
+    _source_row,
+    _load_id,
+    _loaded_at,
+    row_issue,
+    key_rank,
     coalesce(row_issue, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
 from ranked

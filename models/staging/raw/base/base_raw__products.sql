@@ -23,7 +23,7 @@ typed as (
         -- numerics
         {{ safe_cast_decimal(clean_text('list_price')) }} as list_price,
 
-        -- the row as loaded
+        -- the original text (for the checks below) and lineage
         {{ keep_source_columns('products') }}
 
     from source
@@ -52,7 +52,22 @@ ranked as (
 
 )
 
+-- Typed columns, lineage and the verdict. The original text is not repeated here:
+-- the quarantine model reads it from raw by (_load_id, _source_row), so the
+-- largest tables are not written twice (bench/README.md, "Findings").
 select
-    *,
+    product_id,
+    product_name,
+    category,
+    subcategory,
+    brand,
+    tags,
+    list_price,
+    _source_file,
+    _source_row,
+    _load_id,
+    _loaded_at,
+    row_issue,
+    key_rank,
     coalesce(row_issue, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
 from ranked
