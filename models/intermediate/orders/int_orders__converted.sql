@@ -62,6 +62,30 @@ fx_ranges as (
 
     select * from {{ ref('int_fx_rates__ranges') }}
 
+),
+
+order_day_rates as (
+
+    -- The range join runs on the distinct (currency, day) pairs only, a few
+    -- thousand rows; orders then join on equality. Joining every order to the
+    -- ranges cost 31 s at 11.8M orders (bench/README.md, "Findings").
+    select
+        order_days.currency,
+        order_days.ordered_date_utc,
+        fx_ranges.rate_to_reporting
+    from (
+        select distinct
+            currency,
+            ordered_date_utc
+        from orders
+        where currency != '{{ validated_currency_var() }}'
+    ) as order_days
+    inner join fx_ranges
+        on
+            order_days.currency = fx_ranges.currency
+            and order_days.ordered_date_utc >= fx_ranges.valid_from
+            and order_days.ordered_date_utc < fx_ranges.valid_to
+
 )
 
 select
@@ -77,7 +101,7 @@ select
     orders.shipping_country_code,
     case
         when orders.currency = '{{ validated_currency_var() }}' then cast(1 as decimal(18, 8))
-        else fx_ranges.rate_to_reporting
+        else order_day_rates.rate_to_reporting
     end as rate_to_reporting,
 
     -- incremental bookkeeping
@@ -85,8 +109,7 @@ select
     {{ build_run_timestamp() }} as _refreshed_at,
     {{ order_facts_build_settings() }} as _build_settings
 from orders
-left join fx_ranges
+left join order_day_rates
     on
-        orders.currency = fx_ranges.currency
-        and orders.ordered_date_utc >= fx_ranges.valid_from
-        and orders.ordered_date_utc < fx_ranges.valid_to
+        orders.currency = order_day_rates.currency
+        and orders.ordered_date_utc = order_day_rates.ordered_date_utc
