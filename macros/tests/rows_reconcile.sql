@@ -3,32 +3,33 @@
     neither holds a row that raw does not. Equal counts alone would pass a row lost
     and another counted twice. Returns each row placed a wrong number of times. -#}
 {% test rows_reconcile(model, clean_model, quarantine_model) %}
-with raw_rows as (
+{#- One aggregate over the three row sets (a full outer join of two grouped
+    sides took 7.6 s instead of 5.6 s on 28M order lines). -#}
+with copies as (
     select
         _source_row,
-        count(*) as raw_copies
+        1 as raw_copy,
+        0 as placed_copy
     from {{ model }}
-    group by _source_row
-),
-
-placed_rows as (
+    union all
     select
         _source_row,
-        count(*) as placed_copies
-    from (
-        select _source_row from {{ ref(clean_model) }}
-        union all
-        select _source_row from {{ ref(quarantine_model) }}
-    ) as clean_and_quarantined
-    group by _source_row
+        0 as raw_copy,
+        1 as placed_copy
+    from {{ ref(clean_model) }}
+    union all
+    select
+        _source_row,
+        0 as raw_copy,
+        1 as placed_copy
+    from {{ ref(quarantine_model) }}
 )
 
 select
-    coalesce(raw_rows._source_row, placed_rows._source_row) as _source_row,
-    coalesce(raw_rows.raw_copies, 0) as raw_copies,
-    coalesce(placed_rows.placed_copies, 0) as placed_copies
-from raw_rows
-full outer join placed_rows
-    on raw_rows._source_row = placed_rows._source_row
-where coalesce(raw_rows.raw_copies, 0) != coalesce(placed_rows.placed_copies, 0)
+    _source_row,
+    sum(raw_copy) as raw_copies,
+    sum(placed_copy) as placed_copies
+from copies
+group by _source_row
+having sum(raw_copy) != sum(placed_copy)
 {% endtest %}
