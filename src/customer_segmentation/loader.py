@@ -300,10 +300,8 @@ def load_duckdb(
 ) -> list[LoadedTable]:
     """Replace every raw table in one transaction; on any error nothing changes."""
     load_id, loaded_at = new_load_identity()
-    con = duckdb.connect(str(database))
     loaded: list[LoadedTable] = []
-    try:
-        con.execute("begin transaction")
+    with _transaction(database) as con:
         con.execute(f"create schema if not exists {RAW_SCHEMA}")
         con.execute(LOADS_DDL)
         for source in sources:
@@ -321,13 +319,23 @@ def load_duckdb(
             check_not_empty(source, rows)
             loaded.append(record(rows, source))
         insert_load_records(con, loaded, load_id, loaded_at)
+    return loaded
+
+
+@contextmanager
+def _transaction(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection inside one transaction: committed when the block ends, rolled
+    back on any exception (KeyboardInterrupt included), closed either way."""
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("begin transaction")
+        yield con
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.close()
-    return loaded
 
 
 def append_duckdb(
@@ -348,10 +356,8 @@ def append_duckdb(
     if not database.exists():
         raise LoadError(f"{database}: no warehouse to append to ({first})")
     load_id, loaded_at = new_load_identity()
-    con = duckdb.connect(str(database))
     loaded: list[LoadedTable] = []
-    try:
-        con.execute("begin transaction")
+    with _transaction(database) as con:
         existing = _raw_columns(con)
         for source in sources:
             if source.table.name not in existing:
@@ -375,12 +381,6 @@ def append_duckdb(
             [(after,)] = con.execute(f"select count(*) from {table}").fetchall()
             loaded.append(record(after - before, source))
         insert_load_records(con, loaded, load_id, loaded_at)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
     return loaded
 
 
