@@ -37,6 +37,21 @@
         _loaded_at
 {%- endmacro %}
 
+{#- Last columns of every base model: lineage, the row-level issue, the key rank
+    and the verdict. The first row of a key (by load, then file row) is kept; later
+    clean rows with the same key are duplicate_key. The original text is not
+    repeated: quarantine models read it back from raw by (_load_id, _source_row),
+    so the largest tables are not written twice (bench/README.md, "Findings"). -#}
+{% macro base_lineage_and_verdict() -%}
+    _source_file,
+    _source_row,
+    _load_id,
+    _loaded_at,
+    row_issue,
+    key_rank,
+    coalesce(row_issue, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
+{%- endmacro %}
+
 {#- Quarantine model body: the row exactly as loaded (read back from raw by its
     lineage key, so base tables need not carry a second copy of every text
     column), where it came from, and why. (_load_id, _source_row) is unique in

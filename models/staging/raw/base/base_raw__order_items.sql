@@ -77,9 +77,7 @@ ranked as (
 
 )
 
--- Typed columns, lineage and the verdict. The original text is not repeated here:
--- the quarantine model reads it from raw by (_load_id, _source_row), so the
--- largest tables are not written twice (bench/README.md, "Findings").
+-- Typed columns, then lineage and the verdict (macro base_lineage_and_verdict).
 select
     order_item_id,
     order_id,
@@ -87,11 +85,5 @@ select
     quantity,
     unit_price,
     discount_amount,
-    _source_file,
-    _source_row,
-    _load_id,
-    _loaded_at,
-    row_issue,
-    key_rank,
-    coalesce(row_issue, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
+    {{ base_lineage_and_verdict() }}
 from ranked

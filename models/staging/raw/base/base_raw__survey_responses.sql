@@ -57,9 +57,7 @@ ranked as (
 
 )
 
--- Typed columns, lineage and the verdict. The original text is not repeated here:
--- the quarantine model reads it from raw by (_load_id, _source_row), so the
--- largest tables are not written twice (bench/README.md, "Findings").
+-- Typed columns, then lineage and the verdict (macro base_lineage_and_verdict).
 select
     response_id,
     customer_id,
@@ -67,11 +65,5 @@ select
     answer_text,
     answer_score,
     responded_at,
-    _source_file,
-    _source_row,
-    _load_id,
-    _loaded_at,
-    row_issue,
-    key_rank,
-    coalesce(row_issue, case when key_rank > 1 then 'duplicate_key' end) as quarantine_reason
+    {{ base_lineage_and_verdict() }}
 from ranked
