@@ -13,29 +13,31 @@ outcomes as (
 
 ),
 
+segment_scopes as (
+
+    -- Every outcome counts twice: in its RFM segment at send time and in `all`.
+    select false as is_all_customers
+    union all
+    select true as is_all_customers
+
+),
+
 expanded as (
 
     select
-        campaign_id,
-        rfm_segment_at_send as segment,
-        variant,
-        is_control,
-        is_converted,
-        conversion_revenue,
-        is_window_complete,
-        campaign_start_date
+        outcomes.campaign_id,
+        case
+            when segment_scopes.is_all_customers then 'all'
+            else outcomes.rfm_segment_at_send
+        end as segment,
+        outcomes.variant,
+        outcomes.is_control,
+        outcomes.is_converted,
+        outcomes.conversion_revenue,
+        outcomes.is_window_complete,
+        outcomes.campaign_start_date
     from outcomes
-    union all
-    select
-        campaign_id,
-        'all' as segment,
-        variant,
-        is_control,
-        is_converted,
-        conversion_revenue,
-        is_window_complete,
-        campaign_start_date
-    from outcomes
+    cross join segment_scopes
 
 ),
 
