@@ -11,10 +11,9 @@ import argparse
 import time
 from pathlib import Path
 
-from customer_segmentation import PROJECT_ROOT
-from customer_segmentation.online_retail import import_online_retail
+from customer_segmentation.online_retail import SHARED_EXPORT, import_online_retail
 
-DEFAULT_SRC = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010_2011.csv.gz"
+DEFAULT_SRC = SHARED_EXPORT
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -19,6 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from customer_segmentation import PROJECT_ROOT
+
+# The real export in the project's shared data, next to the clone (../shared/data).
+SHARED_EXPORT: Path = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010_2011.csv.gz"
+
 SOURCE_COLUMNS: tuple[str, ...] = (
     "InvoiceNo",
     "StockCode",

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from customer_segmentation import pipeline
+from customer_segmentation.online_retail import SHARED_EXPORT
 
 E2E_CUSTOMERS = 3000
 E2E_SEED = 42
@@ -82,6 +83,17 @@ def build_warehouse(
         args += ["--vars", json.dumps(dbt_vars)]
     warehouse.build_log = warehouse.dbt(*args)
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def uci_export() -> Path:
+    """The real UCI export of the shared data. Missing fails the tests that need it,
+    never skips them (a skipped test must not read as a pass)."""
+    assert SHARED_EXPORT.is_file(), (
+        f"{SHARED_EXPORT} is missing: the real-data tests cannot run "
+        "(the project's shared data sits next to the clone, in ../shared/data)"
+    )
+    return SHARED_EXPORT
 
 
 @pytest.fixture(scope="session")

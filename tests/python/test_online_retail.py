@@ -26,7 +26,6 @@ from customer_segmentation.online_retail import (
     read_source,
 )
 
-REAL_SRC = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010_2011.csv.gz"
 SCRIPT = PROJECT_ROOT / "scripts" / "import_online_retail.py"
 WRITTEN = ("customers", "orders", "order_items", "products", "fx_rates")
 
@@ -42,9 +41,7 @@ def read_table(directory: Path, table: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    if not REAL_SRC.is_file():
-        pytest.skip(f"{REAL_SRC} not present")
+def real(tmp_path_factory: pytest.TempPathFactory, uci_export: Path) -> dict[str, pd.DataFrame]:
     out = tmp_path_factory.mktemp("online_retail")
     # the thin script with its default --src, as a user runs it
     subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], check=True)

@@ -2,7 +2,8 @@
 
 Expected numbers are literals from /work/shared/data/README.md (541,909 lines, 25,900
 invoices, 4,372 customers), never recomputed with the code under test. The file is part
-of the project's shared data: if it is missing the test fails, it does not skip.
+of the project's shared data: if it is missing the test fails (fixture uci_export),
+it does not skip.
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ from customer_segmentation.contract import TABLES_BY_NAME
 if TYPE_CHECKING:
     from conftest import BuiltWarehouse
 
-REAL_SRC = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010_2011.csv.gz"
 SCRIPT = PROJECT_ROOT / "scripts" / "import_online_retail.py"
 
 
 @pytest.fixture(scope="module")
-def retail(tmp_path_factory: pytest.TempPathFactory, warehouse_factory) -> BuiltWarehouse:
-    assert REAL_SRC.is_file(), f"{REAL_SRC} is missing: the real-data test cannot run"
+def retail(tmp_path_factory: pytest.TempPathFactory, warehouse_factory,
+           uci_export: Path) -> BuiltWarehouse:
     out: Path = tmp_path_factory.mktemp("online_retail_raw")
     subprocess.run(
-        [sys.executable, str(SCRIPT), "--src", str(REAL_SRC), "--out", str(out)],
+        [sys.executable, str(SCRIPT), "--src", str(uci_export), "--out", str(out)],
         cwd=PROJECT_ROOT,
         check=True,
     )

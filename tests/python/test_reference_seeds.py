@@ -19,7 +19,6 @@ from customer_segmentation import PROJECT_ROOT
 SCRIPT = PROJECT_ROOT / "scripts" / "generate_reference_seeds.py"
 SEEDS = PROJECT_ROOT / "seeds"
 SEED_FILES = ("countries.csv", "country_aliases.csv", "occasion_calendar.csv")
-REAL_SRC = PROJECT_ROOT.parent / "shared" / "data" / "online_retail_2010_2011.csv.gz"
 
 
 def read_seed(name: str) -> pd.DataFrame:
@@ -156,9 +155,8 @@ def test_known_aliases(aliases: pd.DataFrame, alias: str, code: str) -> None:
     assert dict(zip(aliases.alias, aliases.country_code, strict=True))[alias] == code
 
 
-@pytest.mark.skipif(not REAL_SRC.exists(), reason="UCI export not available")
-def test_every_uci_country_resolves(aliases: pd.DataFrame) -> None:
-    names = pd.read_csv(REAL_SRC, usecols=["Country"], dtype=str, keep_default_na=False)
+def test_every_uci_country_resolves(aliases: pd.DataFrame, uci_export: Path) -> None:
+    names = pd.read_csv(uci_export, usecols=["Country"], dtype=str, keep_default_na=False)
     distinct = set(names.Country)
     assert len(distinct) == 38
     known = set(aliases.alias)
