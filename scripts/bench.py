@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--customers must be at least 100")
     if args.steps and (unknown := set(args.steps) - set(DESCRIPTIONS)):
         parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    if args.steps and (missing := runner.missing_prerequisites(args.steps)):
+        needs = "; ".join(f"{step} needs {', '.join(absent)} before it"
+                          for step, absent in missing.items())
+        parser.error(f"{needs} (a run starts from an empty warehouse)")
     return runner.run(args.customers, args.seed, Console(), args.steps)
 
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import BuiltWarehouse
 
 from customer_segmentation import PROJECT_ROOT
-from customer_segmentation.bench import baselines, checks, data, report
+from customer_segmentation.bench import baselines, checks, data, report, runner
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +123,23 @@ def test_profile_sums_by_type_and_names_slowest(tmp_path: Path):
     assert summary["seconds_by_type"] == {"test": 5.0, "model": 3.0}
     assert summary["slowest"][0] == ["test assert_rfm_scores_monotonic", 4.0]
     assert ["test not_null_fct_orders_order_id", 1.0] in summary["slowest"]
+
+
+def test_a_step_list_names_the_steps_it_lacks():
+    assert runner.missing_prerequisites(["load", "full_build", "rfm_path"]) == {}
+    assert runner.missing_prerequisites(["duckdb_query", "pandas"]) == {}
+    assert runner.missing_prerequisites(["rfm_path"]) == {"rfm_path": ["load", "full_build"]}
+    assert runner.missing_prerequisites(["load", "append", "incremental_build"]) == {
+        "incremental_build": ["full_build"]
+    }
+    # order matters: the full build must come before the RFM path
+    assert runner.missing_prerequisites(["load", "rfm_path", "full_build"]) == {
+        "rfm_path": ["full_build"]
+    }
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "bench.py"), "--steps", "rfm_path"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 2
+    assert "rfm_path needs load, full_build before it" in result.stderr
+

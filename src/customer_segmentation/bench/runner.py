@@ -56,6 +56,27 @@ class Workspace:
         self.logs.mkdir(parents=True, exist_ok=True)
 
 
+# What a step needs an earlier step of the same run to have done: a run starts
+# from an empty warehouse, and `dbt build -s +customer_rfm` also runs the tests
+# of the marts it does not build (dbt's eager test selection).
+PREREQUISITES: dict[str, tuple[str, ...]] = {
+    "full_build": ("load",),
+    "rfm_path": ("load", "full_build"),
+    "append": ("load",),
+    "incremental_build": ("load", "full_build", "append"),
+}
+
+
+def missing_prerequisites(steps: list[str]) -> dict[str, list[str]]:
+    """For each step of ``steps``, the steps it needs that do not come before it."""
+    missing: dict[str, list[str]] = {}
+    for position, step in enumerate(steps):
+        absent = [need for need in PREREQUISITES.get(step, ()) if need not in steps[:position]]
+        if absent:
+            missing[step] = absent
+    return missing
+
+
 def step_plan(bench: data.BenchData, ws: Workspace) -> list[tuple[str, dict[str, str]]]:
     dbt_args = {"database": str(ws.database), "target_path": str(ws.target_path),
                 "log_path": str(ws.logs)}
