@@ -8,6 +8,7 @@ warehouse and can run while a demo build is open.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from customer_segmentation import pipeline
+from customer_segmentation import PROJECT_ROOT, pipeline
 from customer_segmentation.online_retail import SHARED_EXPORT
 
 E2E_CUSTOMERS = 3000
@@ -83,6 +84,20 @@ def build_warehouse(
         args += ["--vars", json.dumps(dbt_vars)]
     warehouse.build_log = warehouse.dbt(*args)
     return warehouse
+
+
+def run_load(raw_dir: Path, database: Path) -> subprocess.CompletedProcess[str]:
+    """scripts/load_raw.py as a user runs it; wide, uncoloured output for the assertions."""
+    env = pipeline.dbt_env(database, extra={"COLUMNS": "400", "NO_COLOR": "1"})
+    return subprocess.run(
+        pipeline.python_script("load_raw.py", str(raw_dir)),
+        cwd=PROJECT_ROOT,
+        env=env,
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
+from conftest import run_load
 
 from customer_segmentation import PROJECT_ROOT, pipeline
 from customer_segmentation.contract import TABLES_BY_NAME
@@ -136,19 +136,6 @@ def compose_append(cases: list[Case], out: Path) -> dict[str, dict[str, list[int
         extra = set(table_files(case.directory)) - set(origin[case.id])
         assert not extra, f"{case.id}: append files for tables not in the base set: {extra}"
     return origin
-
-
-def run_load(raw_dir: Path, database: Path) -> subprocess.CompletedProcess[str]:
-    env = pipeline.dbt_env(database, extra={"COLUMNS": "400", "NO_COLOR": "1"})
-    return subprocess.run(
-        pipeline.python_script("load_raw.py", str(raw_dir)),
-        cwd=PROJECT_ROOT,
-        env=env,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
 
 
 def raw_snapshot(database: Path) -> dict[str, Any]:

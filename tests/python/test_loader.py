@@ -7,18 +7,13 @@ the raw schema.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import run_load
 
-from customer_segmentation import PROJECT_ROOT
 from customer_segmentation.contract import TABLES_BY_NAME
-
-SCRIPT = PROJECT_ROOT / "scripts" / "load_raw.py"
 
 MINIMAL = {
     "customers": (
@@ -49,19 +44,6 @@ def write_dir(path: Path, overrides: dict[str, str | bytes | None] | None = None
         else:
             target.write_text(content, encoding="utf-8", newline="")
     return path
-
-
-def run_load(raw_dir: Path, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DUCKDB_PATH": str(database), "COLUMNS": "400", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), str(raw_dir)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
 
 
 def flat(text: str) -> str:
