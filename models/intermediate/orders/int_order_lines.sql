@@ -4,7 +4,7 @@
 -- since, and the lines of products loaded since.
 {{
     config(
-        materialized=order_facts_materialization(),
+        materialized=incremental_materialization(),
         unique_key='order_item_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -93,7 +93,7 @@ select
     -- incremental bookkeeping
     order_items._loaded_at,
     {{ build_run_timestamp() }} as _refreshed_at,
-    {{ order_facts_build_settings() }} as _build_settings
+    {{ incremental_build_settings() }} as _build_settings
 
 from order_items
 inner join orders

@@ -4,7 +4,7 @@
 -- whose converted order or any of whose lines were refreshed since the last one.
 {{
     config(
-        materialized=order_facts_materialization(),
+        materialized=incremental_materialization(),
         unique_key='order_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -103,7 +103,7 @@ select
     -- incremental bookkeeping
     orders._loaded_at,
     {{ build_run_timestamp() }} as _refreshed_at,
-    {{ order_facts_build_settings() }} as _build_settings
+    {{ incremental_build_settings() }} as _build_settings
 
 from orders
 left join lines

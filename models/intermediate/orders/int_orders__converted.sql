@@ -8,7 +8,7 @@
 -- depends_on: {{ ref('stg_raw__fx_rates') }}
 {{
     config(
-        materialized=order_facts_materialization(),
+        materialized=incremental_materialization(),
         unique_key='order_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -107,7 +107,7 @@ select
     -- incremental bookkeeping
     orders._loaded_at,
     {{ build_run_timestamp() }} as _refreshed_at,
-    {{ order_facts_build_settings() }} as _build_settings
+    {{ incremental_build_settings() }} as _build_settings
 from orders
 left join order_day_rates
     on

@@ -1,13 +1,21 @@
 -- Every raw order_items row, typed, with the reason it cannot be used (NULL = clean).
 -- Reason precedence: missing_key > unparseable_number > negative_price >
 -- absurd_quantity > orphan_order > quarantined_order > duplicate_key.
+-- Incremental (doc block `incremental_base_models`): new loads, plus stored rows a
+-- later order can clear, plus the other rows of their keys.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key=['_load_id', '_source_row'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_base_rows('order_items') }}",
+    )
+}}
+
 with
 
-source as (
-
-    select * from {{ source('raw', 'order_items') }}
-
-),
+{{ base_source_rows('order_items', 'order_item_id', ['orphan_order', 'quarantined_order']) }},
 
 orders as (
 
@@ -15,7 +23,12 @@ orders as (
         order_id,
         max(case when quarantine_reason is null then 1 else 0 end) as has_clean_order
     from {{ ref('base_raw__orders') }}
-    where order_id is not null
+    where
+        order_id is not null
+        {%- if is_incremental() %}
+        -- only the orders of the rows this build checks
+        and order_id in (select {{ clean_text('source.order_id') }} from source)
+        {%- endif %}
     group by order_id
 
 ),
@@ -85,5 +98,6 @@ select
     quantity,
     unit_price,
     discount_amount,
-    {{ base_lineage_and_verdict() }}
+    {{ base_lineage_and_verdict() }},
+    {{ incremental_build_settings() }} as _build_settings
 from ranked

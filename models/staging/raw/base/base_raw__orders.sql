@@ -1,13 +1,21 @@
 -- Every raw orders row, typed, with the reason it cannot be used (NULL = clean).
 -- Reason precedence: missing_key > unparseable_* > unknown_status > future_timestamp
 -- > unknown_currency > missing_fx_rate > duplicate_key.
+-- Incremental (doc block `incremental_base_models`): new loads, plus stored rows a
+-- later fx rate or the clock can clear, plus the other rows of their keys.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key=['_load_id', '_source_row'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_base_rows('orders') }}",
+    )
+}}
+
 with
 
-source as (
-
-    select * from {{ source('raw', 'orders') }}
-
-),
+{{ base_source_rows('orders', 'order_id', ['future_timestamp', 'unknown_currency', 'missing_fx_rate']) }},
 
 fx_coverage as (
 
@@ -95,5 +103,6 @@ select
     promo_code,
     shipping_country,
     ordered_at,
-    {{ base_lineage_and_verdict() }}
+    {{ base_lineage_and_verdict() }},
+    {{ incremental_build_settings() }} as _build_settings
 from ranked

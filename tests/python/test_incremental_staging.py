@@ -1,0 +1,205 @@
+"""Incremental base models on faulty data (doc block incremental_base_models).
+
+The session's faulty generated data (2% injected faults) is split into a first
+load and an append. The append holds what makes stored verdicts change:
+
+- the last order day (orders, their lines, the day's fx rates): a nightly load;
+- a few older orders whose lines stay in the first load: those lines are
+  `orphan_order` until the append brings their orders;
+- the earliest rates of one currency: its early orders are `missing_fx_rate`
+  until the append brings the rates;
+- copies of some first-load orders and lines (an overlapping export): duplicate
+  keys across loads.
+
+After the first build and the append, dbt builds incrementally. A copy of that
+warehouse is then rebuilt with ``--full-refresh`` from the same raw tables: the
+base, quarantine, order-fact and mart tables of the two must be equal.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import E2E_HASH_SALT, BuiltWarehouse, build_warehouse
+from warehouse_diff import build_time_columns, differences, mart_tables
+
+from customer_segmentation import pipeline
+from customer_segmentation.bench.data import (
+    last_day_conditions,
+    read_table_sql,
+    split_rows,
+)
+
+INCREMENTAL_BASE = ("base_raw__orders", "base_raw__order_items")
+QUARANTINE = ("quarantine_raw__orders", "quarantine_raw__order_items")
+ORDER_FACTS = ("int_orders__converted", "int_order_lines", "int_orders")
+LATE_ORDERS = 5
+RESENT_ORDERS = 5
+EARLY_RATE_DAYS = 20
+# The row whose lineage the fixture marks to prove it was kept, not recomputed.
+SENTINEL_FILE = "sentinel-kept-not-recomputed"
+
+
+@dataclass
+class Scenario:
+    incremental: BuiltWarehouse
+    full_refresh: BuiltWarehouse
+    reasons_before: dict[str, int]  # quarantine reasons after the first build
+    reasons_after: dict[str, int]  # after the append and the incremental build
+    sentinel_kept: bool
+    appended: dict[str, int] = field(default_factory=dict)
+
+
+def last_day(full: Path) -> date:
+    """The last day with orders, not counting injected future_timestamp faults."""
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    [(day,)] = con.execute(
+        f"select max(cast(try_cast(ordered_at as timestamptz) as date)) from "
+        f"{read_table_sql(full, 'orders')} where try_cast(ordered_at as timestamptz) <= now()"
+    ).fetchall()
+    return day
+
+
+def append_conditions(full: Path, day: date) -> dict[str, str]:
+    """Per table, the condition that sends a row to the append (see the module doc)."""
+    con = duckdb.connect()
+    orders = read_table_sql(full, "orders")
+    conditions = last_day_conditions(full, day)
+    late = (f"select order_id from {orders} where order_id is not null group by order_id "
+            f"having count(*) = 1 order by order_id limit {LATE_ORDERS}")
+    rates = read_table_sql(full, "fx_rates")
+    [(currency,)] = con.execute(f"select min(upper(trim(currency))) from {rates}").fetchall()
+    in_currency = f"upper(trim(currency)) = '{currency}'"
+    early = (f"{in_currency} and rate_date < (select cast(min(try_cast(rate_date as date)) "
+             f"+ {EARLY_RATE_DAYS} as varchar) from {rates} where {in_currency})")
+    conditions["orders"] = f"({conditions['orders']}) or order_id in ({late})"
+    conditions["fx_rates"] = f"({conditions['fx_rates']}) or ({early})"
+    return conditions
+
+
+def add_resent_copies(full: Path, append: Path, day: date) -> None:
+    """Copies of a few first-load orders and all their lines, added to the append."""
+    orders = read_table_sql(full, "orders")
+    resent = (f"select order_id from {orders} where order_id is not null and "
+              f"try_cast(ordered_at as timestamptz) < date '{day.isoformat()}' - interval 30 day "
+              f"group by order_id having count(*) = 1 order by order_id desc "
+              f"limit {RESENT_ORDERS}")
+    con = duckdb.connect()
+    for table in ("orders", "order_items"):
+        target = append / f"{table}.parquet"
+        merged = append / f"{table}.merged.parquet"
+        con.execute(
+            f"copy (select * from read_parquet('{target}') union all by name "
+            f"select * from {read_table_sql(full, table)} where order_id in ({resent})) "
+            f"to '{merged}' (format parquet)"
+        )
+        merged.replace(target)
+
+
+def quarantine_reasons(warehouse: BuiltWarehouse) -> dict[str, int]:
+    rows = warehouse.query(
+        "select quarantine_reason, count(*) from staging.base_raw__orders "
+        "where quarantine_reason is not null group by 1 union all "
+        "select quarantine_reason, count(*) from staging.base_raw__order_items "
+        "where quarantine_reason is not null group by 1")
+    reasons: dict[str, int] = {}
+    for reason, count in rows:
+        reasons[reason] = reasons.get(reason, 0) + count
+    return reasons
+
+
+def mark_sentinel(database: Path) -> tuple[str, int, str]:
+    """Mark one clean stored line that the append does not touch; return how to undo it."""
+    with duckdb.connect(str(database)) as con:
+        load_id, source_row, source_file = con.execute(
+            "select _load_id, _source_row, _source_file from staging.base_raw__order_items "
+            "where quarantine_reason is null order by _source_row limit 1").fetchone()
+        con.execute("update staging.base_raw__order_items set _source_file = ? "
+                    "where _load_id = ? and _source_row = ?", [SENTINEL_FILE, load_id, source_row])
+    return load_id, source_row, source_file
+
+
+def unmark_sentinel(database: Path, mark: tuple[str, int, str]) -> bool:
+    """Restore the marked row; True when the incremental build had kept it as stored."""
+    load_id, source_row, source_file = mark
+    with duckdb.connect(str(database)) as con:
+        [(kept,)] = con.execute(
+            "select count(*) from staging.base_raw__order_items where _source_file = ? "
+            "and _load_id = ? and _source_row = ?", [SENTINEL_FILE, load_id, source_row]
+        ).fetchall()
+        con.execute("update staging.base_raw__order_items set _source_file = ? "
+                    "where _load_id = ? and _source_row = ?", [source_file, load_id, source_row])
+    return kept == 1
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory, dirty_raw_dir: Path) -> Scenario:
+    workdir = tmp_path_factory.mktemp("incremental_staging")
+    day = last_day(dirty_raw_dir)
+    rows = split_rows(dirty_raw_dir, workdir / "base", workdir / "append",
+                      append_conditions(dirty_raw_dir, day))
+    add_resent_copies(dirty_raw_dir, workdir / "append", day)
+    built = build_warehouse(workdir / "wh", workdir / "base")
+    before = quarantine_reasons(built)
+    mark = mark_sentinel(built.database)
+    pipeline.run(pipeline.python_script("load_raw.py", str(workdir / "append"), "--append"),
+                 env=built.env)
+    built.build_log = pipeline.build(built.env, "duckdb", target_path=built.target_path)
+    kept = unmark_sentinel(built.database, mark)
+    # The reference: the same raw tables (both loads), every model rebuilt from them.
+    (workdir / "ref").mkdir()
+    shutil.copy(built.database, workdir / "ref" / "warehouse.duckdb")
+    reference = BuiltWarehouse(
+        built.raw_dir, workdir / "ref" / "warehouse.duckdb", workdir / "ref" / "target",
+        pipeline.dbt_env(workdir / "ref" / "warehouse.duckdb",
+                         extra={"CUSTOMER_HASH_SALT": E2E_HASH_SALT,
+                                "DBT_LOG_PATH": str(workdir / "ref" / "logs")}),
+    )
+    reference.build_log = pipeline.build(reference.env, "duckdb",
+                                         target_path=reference.target_path,
+                                         extra_args=("--full-refresh",))
+    appended = {k.split(".", 1)[1]: v for k, v in rows.items() if k.startswith("append.")}
+    return Scenario(built, reference, before, quarantine_reasons(built), kept, appended)
+
+
+def test_append_clears_and_adds_verdicts(scenario: Scenario):
+    """The scenario exercises what it is meant to: verdicts that change across loads."""
+    before, after = scenario.reasons_before, scenario.reasons_after
+    assert before.get("orphan_order", 0) > after.get("orphan_order", 0)
+    assert before.get("missing_fx_rate", 0) > after.get("missing_fx_rate", 0)
+    assert after.get("duplicate_key", 0) >= before.get("duplicate_key", 0) + 2 * RESENT_ORDERS
+
+
+def test_stored_rows_were_kept_not_recomputed(scenario: Scenario):
+    assert scenario.sentinel_kept
+
+
+def test_base_and_quarantine_tables_equal_a_full_refresh(scenario: Scenario):
+    found = []
+    for table in INCREMENTAL_BASE:
+        found += differences(scenario.incremental.database, scenario.full_refresh.database,
+                             "staging", table, set())
+    for table in QUARANTINE:
+        found += differences(scenario.incremental.database, scenario.full_refresh.database,
+                             "quarantine", table, set())
+    for table in ORDER_FACTS:
+        found += differences(scenario.incremental.database, scenario.full_refresh.database,
+                             "intermediate", table, {"_refreshed_at"})
+    assert not found, "\n".join(found)
+
+
+def test_marts_equal_a_full_refresh(scenario: Scenario):
+    skip = build_time_columns(scenario.full_refresh.target_path)
+    tables = mart_tables(scenario.full_refresh.database)
+    assert "customer_rfm" in tables
+    found = []
+    for table in tables:
+        found += differences(scenario.incremental.database, scenario.full_refresh.database,
+                             "marts", table, skip.get(table, set()))
+    assert not found, "\n".join(found)
