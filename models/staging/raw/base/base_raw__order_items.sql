@@ -23,12 +23,11 @@ orders as (
         order_id,
         max(case when quarantine_reason is null then 1 else 0 end) as has_clean_order
     from {{ ref('base_raw__orders') }}
-    where
-        order_id is not null
-        {%- if is_incremental() %}
+    where order_id is not null
+    {%- if is_incremental() %}
         -- only the orders of the rows this build checks
         and order_id in (select {{ clean_text('source.order_id') }} from source)
-        {%- endif %}
+    {%- endif %}
     group by order_id
 
 ),
