@@ -19,11 +19,25 @@
 
 
 {#- The settings the stored rows of an incremental model were computed with, as a SQL string
-    literal. A build with other settings deletes every stored row first (see
-    prune_order_facts), so it recomputes them all. -#}
+    literal: the vars the incremental models read and the checksums of the seeds they
+    read (dbt's sha256 of each file). A build with other settings deletes every
+    stored row first (see prune_incremental), so it recomputes them all. -#}
 {% macro incremental_build_settings() -%}
-    '{{ "reporting_currency=" ~ customer_segmentation.validated_currency_var()
-        ~ ";max_line_quantity=" ~ customer_segmentation.validated_int_var('max_line_quantity') }}'
+    {%- set settings = [
+        "reporting_currency=" ~ customer_segmentation.validated_currency_var(),
+        "max_line_quantity=" ~ customer_segmentation.validated_int_var('max_line_quantity'),
+        "birthday_window_days=" ~ customer_segmentation.validated_int_var('birthday_window_days'),
+        "anniversary_window_days=" ~ customer_segmentation.validated_int_var('anniversary_window_days'),
+    ] -%}
+    {#- graph has no nodes at parse time and in unit tests (no stored rows there). -#}
+    {%- set nodes = graph.get('nodes', {}) if execute else {} -%}
+    {%- for seed in ['country_aliases', 'countries', 'occasion_calendar'] -%}
+        {%- set node = nodes.get('seed.customer_segmentation.' ~ seed) -%}
+        {%- if node -%}
+            {%- do settings.append(seed ~ "=" ~ node.checksum.checksum[:16]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    '{{ settings | join(";") }}'
 {%- endmacro %}
 
 
@@ -34,14 +48,19 @@
 {%- endmacro %}
 
 
-{#- Pre-hook of an incremental order fact: before the new rows are computed,
-    delete stored rows whose key is gone from `upstream` (a replacing load, a
-    row now quarantined) and every row computed with other settings. -#}
-{% macro prune_order_facts(key, upstream) -%}
+{#- Pre-hook of an incremental order fact or per-order occasion table: before
+    the new rows are computed, delete stored rows whose key is gone from
+    `upstream` (a replacing load, a row now quarantined) and every row computed
+    with other settings. `timestamp_columns`: the model's bookkeeping timestamps
+    besides `_refreshed_at` (added to a table from before it was incremental). -#}
+{% macro prune_order_facts(key, upstream, timestamp_columns=['_loaded_at']) -%}
+    {%- set bookkeeping = [] -%}
+    {%- for column in timestamp_columns + ['_refreshed_at'] -%}
+        {%- do bookkeeping.append((column, dbt.type_timestamp())) -%}
+    {%- endfor -%}
+    {%- do bookkeeping.append(('_build_settings', dbt.type_string())) -%}
     {{ customer_segmentation.prune_incremental(
-        [('_loaded_at', dbt.type_timestamp()), ('_refreshed_at', dbt.type_timestamp()),
-         ('_build_settings', dbt.type_string())],
-        key ~ ' not in (select ' ~ key ~ ' from ' ~ upstream ~ ')') }}
+        bookkeeping, key ~ ' not in (select ' ~ key ~ ' from ' ~ upstream ~ ')') }}
 {%- endmacro %}
 
 
@@ -65,5 +84,21 @@
             _build_settings != {{ customer_segmentation.incremental_build_settings() }}
             or {{ stale_condition }}
         {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Pre-hook of a model with several rows per order (delete+insert on order_id
+    only replaces orders that still have rows): delete the stored rows of every
+    order `upstream` refreshed since this model's latest `_refreshed_at`, so an
+    order that now has no rows loses its old ones. -#}
+{% macro prune_recomputed_orders(upstream) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where order_id in (
+            select order_id
+            from {{ upstream }}
+            where _refreshed_at > (select max(_refreshed_at) from {{ this }})
+        )
     {%- endif -%}
 {%- endmacro %}

@@ -51,6 +51,8 @@ class Scenario:
     full_refresh: BuiltWarehouse
     reasons_before: dict[str, int]  # quarantine reasons after the first build
     reasons_after: dict[str, int]  # after the append and the incremental build
+    countries_before: dict[str, str]  # occasion country of the re-sent orders, first build
+    countries_after: dict[str, str]
     sentinel_kept: bool
     appended: dict[str, int] = field(default_factory=dict)
 
@@ -83,23 +85,51 @@ def append_conditions(full: Path, day: date) -> dict[str, str]:
     return conditions
 
 
-def add_resent_copies(full: Path, append: Path, day: date) -> None:
-    """Copies of a few first-load orders and all their lines, added to the append."""
-    orders = read_table_sql(full, "orders")
-    resent = (f"select order_id from {orders} where order_id is not null and "
-              f"try_cast(ordered_at as timestamptz) < date '{day.isoformat()}' - interval 30 day "
-              f"group by order_id having count(*) = 1 order by order_id desc "
-              f"limit {RESENT_ORDERS}")
+def resent_orders(full: Path, day: date) -> list[str]:
+    """A few first-load orders (one row each, a month before the last day) to re-send."""
     con = duckdb.connect()
-    for table in ("orders", "order_items"):
+    con.execute("set TimeZone = 'UTC'")
+    return [row[0] for row in con.execute(
+        f"select order_id from {read_table_sql(full, 'orders')} where order_id is not null and "
+        f"try_cast(ordered_at as timestamptz) < date '{day.isoformat()}' - interval 30 day and "
+        f"customer_id in (select customer_id from {read_table_sql(full, 'customers')}) "
+        f"group by order_id having count(*) = 1 order by order_id desc limit {RESENT_ORDERS}"
+    ).fetchall()]
+
+
+def add_resent_copies(full: Path, append: Path, day: date, resent: list[str]) -> None:
+    """Copies of the ``resent`` orders, their lines and customers, added to the append."""
+    listed = ", ".join(f"'{order_id}'" for order_id in resent)
+    orders = read_table_sql(full, "orders")
+    # The customers are moved to another country (their later updated_at wins):
+    # the occasion country and local times of all their orders change.
+    moved = (f"select * replace (case when upper(trim(country)) = 'DE' then 'FR' else 'DE' end "
+             f"as country, '{day.isoformat()} 23:59:59' as updated_at) "
+             f"from {read_table_sql(full, 'customers')} where customer_id in "
+             f"(select customer_id from {orders} where order_id in ({listed}))")
+    copies = {
+        "orders": f"select * from {orders} where order_id in ({listed})",
+        "order_items": f"select * from {read_table_sql(full, 'order_items')} "
+                       f"where order_id in ({listed})",
+        "customers": moved,
+    }
+    con = duckdb.connect()
+    for table, rows in copies.items():
         target = append / f"{table}.parquet"
         merged = append / f"{table}.merged.parquet"
-        con.execute(
-            f"copy (select * from read_parquet('{target}') union all by name "
-            f"select * from {read_table_sql(full, table)} where order_id in ({resent})) "
-            f"to '{merged}' (format parquet)"
-        )
+        existing = (f"select * from read_parquet('{target}') union all by name "
+                    if target.exists() else "")
+        con.execute(f"copy ({existing}{rows}) to '{merged}' (format parquet)")
         merged.replace(target)
+
+
+def occasion_countries(warehouse: BuiltWarehouse, resent: list[str]) -> dict[str, str]:
+    """Occasion country of every order of the customers of the ``resent`` orders."""
+    listed = ", ".join(f"'{order_id}'" for order_id in resent)
+    return dict(warehouse.query(
+        "select order_id, occasion_country_code from intermediate.int_order_local_times "
+        "where customer_id in (select customer_id from intermediate.int_orders "
+        f"where order_id in ({listed}))"))
 
 
 def quarantine_reasons(warehouse: BuiltWarehouse) -> dict[str, int]:
@@ -144,9 +174,11 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, dirty_raw_dir: Path) -> S
     day = last_day(dirty_raw_dir)
     rows = split_rows(dirty_raw_dir, workdir / "base", workdir / "append",
                       append_conditions(dirty_raw_dir, day))
-    add_resent_copies(dirty_raw_dir, workdir / "append", day)
+    resent = resent_orders(dirty_raw_dir, day)
+    add_resent_copies(dirty_raw_dir, workdir / "append", day, resent)
     built = build_warehouse(workdir / "wh", workdir / "base")
     before = quarantine_reasons(built)
+    countries_before = occasion_countries(built, resent)
     mark = mark_sentinel(built.database)
     pipeline.run(pipeline.python_script("load_raw.py", str(workdir / "append"), "--append"),
                  env=built.env)
@@ -165,7 +197,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, dirty_raw_dir: Path) -> S
                                          target_path=reference.target_path,
                                          extra_args=("--full-refresh",))
     appended = {k.split(".", 1)[1]: v for k, v in rows.items() if k.startswith("append.")}
-    return Scenario(built, reference, before, quarantine_reasons(built), kept, appended)
+    return Scenario(built, reference, before, quarantine_reasons(built), countries_before,
+                    occasion_countries(built, resent), kept, appended)
 
 
 def test_append_clears_and_adds_verdicts(scenario: Scenario):
@@ -174,6 +207,15 @@ def test_append_clears_and_adds_verdicts(scenario: Scenario):
     assert before.get("orphan_order", 0) > after.get("orphan_order", 0)
     assert before.get("missing_fx_rate", 0) > after.get("missing_fx_rate", 0)
     assert after.get("duplicate_key", 0) >= before.get("duplicate_key", 0) + 2 * RESENT_ORDERS
+
+
+def test_moved_customers_orders_changed_country(scenario: Scenario):
+    """The re-sent customers' later rows moved all their orders to another country."""
+    before, after = scenario.countries_before, scenario.countries_after
+    assert len(after) >= RESENT_ORDERS and set(after) == set(before)
+    # A customer whose original row was faulty stays quarantined (its copy is too).
+    changed = {order_id for order_id in after if after[order_id] != before[order_id]}
+    assert changed and all(after[order_id] in ("DE", "FR") for order_id in changed)
 
 
 def test_stored_rows_were_kept_not_recomputed(scenario: Scenario):

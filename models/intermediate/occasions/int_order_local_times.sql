@@ -1,25 +1,64 @@
 -- One row per clean order: the country whose calendar, time zone and seasons the
 -- order is read in (doc block occasion_country), and the order's local time.
 -- Not cut at as_of_date: point-in-time models filter.
+-- Incremental (doc block `incremental_order_occasions`): a build recomputes the
+-- orders int_orders refreshed since the last one and the orders of customers
+-- loaded since (their country may have changed).
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='order_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_order_facts('order_id', ref('int_orders'), ['_customer_loaded_at']) }}",
+    )
+}}
+
 with
 
-orders as (
+{% if is_incremental() -%}
+stored as (
 
     select
-        order_id,
-        customer_id,
-        ordered_at,
-        shipping_country_code
-    from {{ ref('int_orders') }}
+        max(_refreshed_at) as refreshed_through,
+        max(_customer_loaded_at) as customers_loaded_through
+    from {{ this }}
 
 ),
+
+{% endif -%}
 
 customers as (
 
     select
         customer_id,
-        country_code
+        country_code,
+        _loaded_at
     from {{ ref('stg_raw__customers') }}
+
+),
+
+orders as (
+
+    select
+        int_orders.order_id,
+        int_orders.customer_id,
+        int_orders.ordered_at,
+        int_orders.shipping_country_code
+    from {{ ref('int_orders') }} as int_orders
+    {%- if is_incremental() %}
+    cross join stored
+    where
+        stored.refreshed_through is null
+        or int_orders._refreshed_at > stored.refreshed_through
+        or int_orders.customer_id in (
+            select customers.customer_id
+            from customers
+            where
+                stored.customers_loaded_through is null
+                or customers._loaded_at > stored.customers_loaded_through
+        )
+    {%- endif %}
 
 ),
 
@@ -46,6 +85,7 @@ located as (
         orders.order_id,
         orders.customer_id,
         orders.ordered_at,
+        customers._loaded_at as customer_loaded_at,
         case
             when customers.country_code is not null and customers.country_code != 'unknown'
                 then customers.country_code
@@ -68,6 +108,7 @@ localised as (
         coalesce(countries.timezone, 'UTC') as timezone,
         coalesce(countries.hemisphere, 'unknown') as hemisphere,
         located.ordered_at,
+        located.customer_loaded_at,
         {{ local_timestamp('located.ordered_at', "coalesce(countries.timezone, 'UTC')") }} as ordered_at_local
     from located
     left join countries
@@ -96,5 +137,10 @@ select
     -- local calendar attributes
     {{ iso_day_of_week('cast(ordered_at_local as date)') }} in (6, 7) as is_weekend,
     {{ daypart(date_part_int('hour', 'ordered_at_local')) }} as daypart,
-    {{ meteorological_season(date_part_int('month', 'ordered_at_local'), 'hemisphere') }} as season
+    {{ meteorological_season(date_part_int('month', 'ordered_at_local'), 'hemisphere') }} as season,
+
+    -- incremental bookkeeping
+    customer_loaded_at as _customer_loaded_at,
+    {{ build_run_timestamp() }} as _refreshed_at,
+    {{ incremental_build_settings() }} as _build_settings
 from localised

@@ -1,16 +1,47 @@
 -- One row per clean order and occasion-calendar window its local date falls in
 -- (doc block occasion_window), in the order's occasion country. `window_rank` 1
 -- is the window the order is attributed to (doc block occasion_window_precedence).
+-- Incremental (doc block `incremental_order_occasions`): a build recomputes the
+-- windows of the orders int_order_local_times refreshed since the last one.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='order_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ prune_order_facts('order_id', ref('int_order_local_times'), []) }}",
+            "{{ prune_recomputed_orders(ref('int_order_local_times')) }}",
+        ],
+    )
+}}
+
 with
+
+{% if is_incremental() -%}
+stored as (
+
+    select max(_refreshed_at) as refreshed_through
+    from {{ this }}
+
+),
+
+{% endif -%}
 
 local_times as (
 
     select
-        order_id,
-        customer_id,
-        occasion_country_code,
-        order_date_local
-    from {{ ref('int_order_local_times') }}
+        int_order_local_times.order_id,
+        int_order_local_times.customer_id,
+        int_order_local_times.occasion_country_code,
+        int_order_local_times.order_date_local
+    from {{ ref('int_order_local_times') }} as int_order_local_times
+    {%- if is_incremental() %}
+    cross join stored
+    where
+        stored.refreshed_through is null
+        or int_order_local_times._refreshed_at > stored.refreshed_through
+    {%- endif %}
 
 ),
 
@@ -58,5 +89,9 @@ select
             days_before,
             {{ occasion_type_priority('occasion_type') }},
             occasion_name
-    ) as window_rank
+    ) as window_rank,
+
+    -- incremental bookkeeping
+    {{ build_run_timestamp() }} as _refreshed_at,
+    {{ incremental_build_settings() }} as _build_settings
 from matched

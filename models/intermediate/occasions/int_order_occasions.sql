@@ -1,11 +1,56 @@
 -- One row per clean order: the occasion attributes of fct_orders (doc blocks in
 -- _occasions__docs.md). Not cut at as_of_date: fct_orders and the customer
 -- models filter.
+-- Incremental (doc block `incremental_order_occasions`): a build recomputes every
+-- order of each customer with an order int_order_local_times refreshed since the
+-- last one (a new order can move the first purchase, a customers load the birth
+-- date), and refreshed guest orders.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='order_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_order_facts('order_id', ref('int_order_local_times'), []) }}",
+    )
+}}
+
 with
+
+{% if is_incremental() -%}
+stored as (
+
+    select max(_refreshed_at) as refreshed_through
+    from {{ this }}
+
+),
+
+refreshed_orders as (
+
+    select
+        int_order_local_times.order_id,
+        int_order_local_times.customer_id
+    from {{ ref('int_order_local_times') }} as int_order_local_times
+    cross join stored
+    where
+        stored.refreshed_through is null
+        or int_order_local_times._refreshed_at > stored.refreshed_through
+
+),
+
+{% endif -%}
 
 local_times as (
 
-    select * from {{ ref('int_order_local_times') }}
+    select int_order_local_times.*
+    from {{ ref('int_order_local_times') }} as int_order_local_times
+    {%- if is_incremental() %}
+    where
+        int_order_local_times.order_id in (select refreshed_orders.order_id from refreshed_orders)
+        or int_order_local_times.customer_id in (
+            select refreshed_orders.customer_id from refreshed_orders
+        )
+    {%- endif %}
 
 ),
 
@@ -132,5 +177,9 @@ select
         when occasion_name is not null then 'calendar_occasion'
         when is_weekend then 'weekend'
         else 'routine'
-    end as primary_occasion
+    end as primary_occasion,
+
+    -- incremental bookkeeping
+    {{ build_run_timestamp() }} as _refreshed_at,
+    {{ incremental_build_settings() }} as _build_settings
 from flagged
