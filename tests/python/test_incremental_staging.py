@@ -35,8 +35,8 @@ from customer_segmentation.bench.data import (
     split_rows,
 )
 
-INCREMENTAL_BASE = ("base_raw__orders", "base_raw__order_items")
-QUARANTINE = ("quarantine_raw__orders", "quarantine_raw__order_items")
+INCREMENTAL_BASE = ("base_raw__orders", "base_raw__order_items", "base_raw__customers")
+QUARANTINE = ("quarantine_raw__orders", "quarantine_raw__order_items", "quarantine_raw__customers")
 ORDER_FACTS = ("int_orders__converted", "int_order_lines", "int_orders")
 LATE_ORDERS = 5
 RESENT_ORDERS = 5

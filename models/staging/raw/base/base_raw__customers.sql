@@ -1,12 +1,20 @@
 -- Every raw customers row, typed, with the reason it cannot be used (NULL = clean).
 -- Reason precedence: missing_key > unparseable_* > future_timestamp > duplicate_key.
+-- Incremental (doc block `incremental_base_models`): new loads, plus stored rows the
+-- clock can clear, plus the other rows of their keys (a later row can win the key).
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key=['_load_id', '_source_row'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_base_rows('customers') }}",
+    )
+}}
+
 with
 
-source as (
-
-    select * from {{ source('raw', 'customers') }}
-
-),
+{{ base_source_rows('customers', 'customer_id', ['future_timestamp']) }},
 
 typed as (
 
@@ -114,5 +122,6 @@ select
     annual_revenue,
     signup_at,
     updated_at,
-    {{ base_lineage_and_verdict() }}
+    {{ base_lineage_and_verdict() }},
+    {{ incremental_build_settings() }} as _build_settings
 from ranked
