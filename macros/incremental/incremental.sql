@@ -19,10 +19,12 @@
 
 
 {#- The settings the stored rows of an incremental model were computed with, as a SQL string
-    literal: the vars the incremental models read and the checksums of the seeds they
-    read (dbt's sha256 of each file). A build with other settings deletes every
-    stored row first (see prune_incremental), so it recomputes them all. -#}
-{% macro incremental_build_settings() -%}
+    literal: the vars the incremental models read and the checksums of the `seeds`
+    the model reads (dbt's sha256 of the file, or a digest of the loaded table for
+    files dbt does not hash). A build with other settings deletes every stored row
+    first (see prune_incremental), so it recomputes them all. Only seeds upstream
+    of the model: they are loaded before it runs. -#}
+{% macro incremental_build_settings(seeds=[]) -%}
     {%- set settings = [
         "reporting_currency=" ~ customer_segmentation.validated_currency_var(),
         "max_line_quantity=" ~ customer_segmentation.validated_int_var('max_line_quantity'),
@@ -31,10 +33,18 @@
     ] -%}
     {#- graph has no nodes at parse time and in unit tests (no stored rows there). -#}
     {%- set nodes = graph.get('nodes', {}) if execute else {} -%}
-    {%- for seed in ['country_aliases', 'countries', 'occasion_calendar'] -%}
+    {%- for seed in seeds -%}
         {%- set node = nodes.get('seed.customer_segmentation.' ~ seed) -%}
-        {%- if node -%}
+        {%- if node and node.checksum.name == 'sha256' -%}
             {%- do settings.append(seed ~ "=" ~ node.checksum.checksum[:16]) -%}
+        {%- elif node -%}
+            {#- dbt does not hash seed files over 1 MiB (their checksum is the path):
+                digest the loaded table instead. -#}
+            {#- The relation from the graph, not ref(): no dependency to declare (the
+                callers' seeds are upstream of them anyway). -#}
+            {%- set relation = api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- do settings.append(seed ~ "=" ~ customer_segmentation.table_digest(relation)[:16]) -%}
         {%- endif -%}
     {%- endfor -%}
     '{{ settings | join(";") }}'
@@ -53,14 +63,14 @@
     `upstream` (a replacing load, a row now quarantined) and every row computed
     with other settings. `timestamp_columns`: the model's bookkeeping timestamps
     besides `_refreshed_at` (added to a table from before it was incremental). -#}
-{% macro prune_order_facts(key, upstream, timestamp_columns=['_loaded_at']) -%}
+{% macro prune_order_facts(key, upstream, timestamp_columns=['_loaded_at'], seeds=[]) -%}
     {%- set bookkeeping = [] -%}
     {%- for column in timestamp_columns + ['_refreshed_at'] -%}
         {%- do bookkeeping.append((column, dbt.type_timestamp())) -%}
     {%- endfor -%}
     {%- do bookkeeping.append(('_build_settings', dbt.type_string())) -%}
     {{ customer_segmentation.prune_incremental(
-        bookkeeping, key ~ ' not in (select ' ~ key ~ ' from ' ~ upstream ~ ')') }}
+        bookkeeping, key ~ ' not in (select ' ~ key ~ ' from ' ~ upstream ~ ')', seeds) }}
 {%- endmacro %}
 
 
@@ -69,7 +79,7 @@
     model was incremental (no `_build_settings`) is emptied and given the
     missing `bookkeeping` columns (name, type), so the build recomputes every
     row into it. Renders nothing on a full build. -#}
-{% macro prune_incremental(bookkeeping, stale_condition) -%}
+{% macro prune_incremental(bookkeeping, stale_condition, seeds=[]) -%}
     {%- if is_incremental() -%}
         {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name')
             | map('lower') | list -%}
@@ -81,7 +91,7 @@
         {%- else -%}
         delete from {{ this }}
         where
-            _build_settings != {{ customer_segmentation.incremental_build_settings() }}
+            _build_settings != {{ customer_segmentation.incremental_build_settings(seeds) }}
             or {{ stale_condition }}
         {%- endif -%}
     {%- endif -%}
@@ -101,4 +111,27 @@
             where _refreshed_at > (select max(_refreshed_at) from {{ this }})
         )
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- An md5 digest of a table's rows (order-independent), as text, or '' where the
+    incremental models are tables (Spark). Runs a query: execution time only. -#}
+{% macro table_digest(relation) -%}
+    {{ return(adapter.dispatch('table_digest', 'customer_segmentation')(relation)) }}
+{%- endmacro %}
+
+{% macro default__table_digest(relation) -%}
+    {#- Not loaded yet: only where nothing runs (sqlfluff compiling against an empty
+        database); the callers' seeds are upstream of them in a build. -#}
+    {%- if adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set result = run_query(
+        "select md5(string_agg(r, '|' order by r)) from (select cast(t as "
+        ~ dbt.type_string() ~ ") as r from " ~ relation ~ " as t) as rows_as_text") -%}
+    {{ return(result.columns[0].values()[0] or '') }}
+{%- endmacro %}
+
+{% macro spark__table_digest(relation) -%}
+    {{ return('') }}
 {%- endmacro %}
