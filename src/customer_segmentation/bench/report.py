@@ -23,11 +23,12 @@ RATIOS = (
 DESCRIPTIONS = {
     "load": "load raw Parquet (all but the last day) into DuckDB",
     "full_build": "customer_segmentation.pipeline.build: dbt build, all models, tests, clustering",
+    "append": "load_raw --append: the held-out last day (orders, items, fx rates)",
+    "incremental_build": "pipeline.build after the append (incremental staging, order facts, "
+                         "occasion tables)",
     "rfm_path": "dbt build -s +customer_rfm --full-refresh (dbt start-up included)",
     "duckdb_query": "baseline (a): one hand-written DuckDB query, raw Parquet to RFM scores",
     "pandas": "baseline (b): plain pandas, raw Parquet to RFM scores (rfm_reference)",
-    "append": "load_raw --append: the held-out last day (orders, items, fx rates)",
-    "incremental_build": "pipeline.build after the append (incremental order facts)",
 }
 
 
