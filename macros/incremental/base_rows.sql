@@ -73,9 +73,11 @@ source as (
 
 {#- Pre-hook of an incremental base model: delete stored rows of loads no
     longer in raw (a replacing load) and every row computed with other build
-    settings; a table from before the model was incremental is recomputed. -#}
+    settings; a table from before the model was incremental is recomputed.
+    `distinct`: a handful of load ids, so PostgreSQL hashes the NOT IN list
+    instead of probing a subplan of every raw row. -#}
 {% macro prune_base_rows(table_name) -%}
     {{ customer_segmentation.prune_incremental(
         [('_build_settings', dbt.type_string())],
-        '_load_id not in (select _load_id from ' ~ source('raw', table_name) ~ ')') }}
+        '_load_id not in (select distinct _load_id from ' ~ source('raw', table_name) ~ ')') }}
 {%- endmacro %}
