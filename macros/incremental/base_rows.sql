@@ -11,6 +11,7 @@
     Rows read back from raw by their lineage key (`_load_id`, `_source_row`). -#}
 {% macro base_source_rows(table_name, key_column, recheck_issues) -%}
 {%- set raw_table = source('raw', table_name) -%}
+{%- set rechecked = "('" ~ recheck_issues | join("', '") ~ "')" -%}
 {%- if is_incremental() -%}
 stored_loads as (
 
@@ -30,7 +31,7 @@ recheck_keys as (
 
     select {{ key_column }}
     from {{ this }}
-    where row_issue in ('{{ recheck_issues | join("', '") }}')
+    where row_issue in {{ rechecked }}
     union
     select {{ customer_segmentation.clean_text(key_column) }}
     from new_rows
@@ -44,7 +45,7 @@ recheck_rows as (
         stored._source_row
     from {{ this }} as stored
     where
-        stored.row_issue in ('{{ recheck_issues | join("', '") }}')
+        stored.row_issue in {{ rechecked }}
         or stored.{{ key_column }} in (select recheck_keys.{{ key_column }} from recheck_keys)
 
 ),

@@ -51,6 +51,18 @@
 {%- endmacro %}
 
 
+{#- The seeds each family of incremental models reads, for its build settings
+    (written once here: the pre-hook and the `_build_settings` column of a model
+    must use the same list, or no stored row would ever match). -#}
+{% macro order_fact_seeds() -%}
+    {{ return(['country_aliases']) }}
+{%- endmacro %}
+
+{% macro order_occasion_seeds() -%}
+    {{ return(['country_aliases', 'countries', 'occasion_calendar']) }}
+{%- endmacro %}
+
+
 {#- This build's start as a timestamp with microseconds: the `_refreshed_at` of
     every row an order-fact model writes in this run (a later build's is larger). -#}
 {% macro build_run_timestamp() -%}

@@ -10,7 +10,7 @@
         unique_key='order_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ prune_order_facts('order_id', ref('int_orders'), ['_customer_loaded_at'], ['country_aliases', 'countries', 'occasion_calendar']) }}",
+        pre_hook="{{ prune_order_facts('order_id', ref('int_orders'), ['_customer_loaded_at'], order_occasion_seeds()) }}",
     )
 }}
 
@@ -142,5 +142,5 @@ select
     -- incremental bookkeeping
     customer_loaded_at as _customer_loaded_at,
     {{ build_run_timestamp() }} as _refreshed_at,
-    {{ incremental_build_settings(['country_aliases', 'countries', 'occasion_calendar']) }} as _build_settings
+    {{ incremental_build_settings(order_occasion_seeds()) }} as _build_settings
 from localised

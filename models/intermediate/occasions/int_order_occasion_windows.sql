@@ -10,7 +10,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook=[
-            "{{ prune_order_facts('order_id', ref('int_order_local_times'), [], ['country_aliases', 'countries', 'occasion_calendar']) }}",
+            "{{ prune_order_facts('order_id', ref('int_order_local_times'), [], order_occasion_seeds()) }}",
             "{{ prune_recomputed_orders(ref('int_order_local_times')) }}",
         ],
     )
@@ -93,5 +93,5 @@ select
 
     -- incremental bookkeeping
     {{ build_run_timestamp() }} as _refreshed_at,
-    {{ incremental_build_settings(['country_aliases', 'countries', 'occasion_calendar']) }} as _build_settings
+    {{ incremental_build_settings(order_occasion_seeds()) }} as _build_settings
 from matched

@@ -8,7 +8,7 @@
         unique_key='order_item_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ prune_order_facts('order_item_id', ref('stg_raw__order_items'), seeds=['country_aliases']) }}",
+        pre_hook="{{ prune_order_facts('order_item_id', ref('stg_raw__order_items'), seeds=order_fact_seeds()) }}",
     )
 }}
 
@@ -93,7 +93,7 @@ select
     -- incremental bookkeeping
     order_items._loaded_at,
     {{ build_run_timestamp() }} as _refreshed_at,
-    {{ incremental_build_settings(['country_aliases']) }} as _build_settings
+    {{ incremental_build_settings(order_fact_seeds()) }} as _build_settings
 
 from order_items
 inner join orders

@@ -8,7 +8,7 @@
         unique_key='order_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ prune_order_facts('order_id', ref('int_orders__converted'), seeds=['country_aliases']) }}",
+        pre_hook="{{ prune_order_facts('order_id', ref('int_orders__converted'), seeds=order_fact_seeds()) }}",
     )
 }}
 
@@ -103,7 +103,7 @@ select
     -- incremental bookkeeping
     orders._loaded_at,
     {{ build_run_timestamp() }} as _refreshed_at,
-    {{ incremental_build_settings(['country_aliases']) }} as _build_settings
+    {{ incremental_build_settings(order_fact_seeds()) }} as _build_settings
 
 from orders
 left join lines
