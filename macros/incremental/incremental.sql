@@ -21,11 +21,12 @@
 {#- The settings the stored rows of an incremental model were computed with, as a SQL string
     literal: the vars the incremental models read and the checksums of the `seeds`
     the model reads (dbt's sha256 of the file, or a digest of the loaded table for
-    files dbt does not hash). A build with other settings deletes every stored row
-    first (see prune_incremental), so it recomputes them all. Only seeds upstream
-    of the model: they are loaded before it runs. -#}
-{% macro incremental_build_settings(seeds=[]) -%}
-    {%- set settings = [
+    files dbt does not hash), then the model's own `settings` ('name=value' strings,
+    e.g. the vars only it reads). A build with other settings deletes every stored
+    row first (see prune_incremental), so it recomputes them all. Only seeds
+    upstream of the model: they are loaded before it runs. -#}
+{% macro incremental_build_settings(seeds=[], settings=[]) -%}
+    {%- set parts = [
         "reporting_currency=" ~ customer_segmentation.validated_currency_var(),
         "max_line_quantity=" ~ customer_segmentation.validated_int_var('max_line_quantity'),
         "birthday_window_days=" ~ customer_segmentation.validated_int_var('birthday_window_days'),
@@ -36,7 +37,7 @@
     {%- for seed in seeds -%}
         {%- set node = nodes.get('seed.customer_segmentation.' ~ seed) -%}
         {%- if node and node.checksum.name == 'sha256' -%}
-            {%- do settings.append(seed ~ "=" ~ node.checksum.checksum[:16]) -%}
+            {%- do parts.append(seed ~ "=" ~ node.checksum.checksum[:16]) -%}
         {%- elif node -%}
             {#- dbt does not hash seed files over 1 MiB (their checksum is the path):
                 digest the loaded table instead. -#}
@@ -44,10 +45,10 @@
                 callers' seeds are upstream of them anyway). -#}
             {%- set relation = api.Relation.create(
                 database=node.database, schema=node.schema, identifier=node.alias) -%}
-            {%- do settings.append(seed ~ "=" ~ customer_segmentation.table_digest(relation)[:16]) -%}
+            {%- do parts.append(seed ~ "=" ~ customer_segmentation.table_digest(relation)[:16]) -%}
         {%- endif -%}
     {%- endfor -%}
-    '{{ settings | join(";") }}'
+    '{{ (parts + settings) | join(";") }}'
 {%- endmacro %}
 
 
@@ -91,7 +92,7 @@
     model was incremental (no `_build_settings`) is emptied and given the
     missing `bookkeeping` columns (name, type), so the build recomputes every
     row into it. Renders nothing on a full build. -#}
-{% macro prune_incremental(bookkeeping, stale_condition, seeds=[]) -%}
+{% macro prune_incremental(bookkeeping, stale_condition, seeds=[], settings=[]) -%}
     {%- if is_incremental() -%}
         {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name')
             | map('lower') | list -%}
@@ -103,7 +104,7 @@
         {%- else -%}
         delete from {{ this }}
         where
-            _build_settings != {{ customer_segmentation.incremental_build_settings(seeds) }}
+            _build_settings != {{ customer_segmentation.incremental_build_settings(seeds, settings) }}
             or {{ stale_condition }}
         {%- endif -%}
     {%- endif -%}
