@@ -38,6 +38,9 @@ from customer_segmentation.bench.data import (
 INCREMENTAL_BASE = ("base_raw__orders", "base_raw__order_items", "base_raw__customers")
 QUARANTINE = ("quarantine_raw__orders", "quarantine_raw__order_items", "quarantine_raw__customers")
 ORDER_FACTS = ("int_orders__converted", "int_order_lines", "int_orders")
+# Incremental by customer (doc block incremental_customer_features).
+CUSTOMER_FEATURES = ("int_customer_behaviour", "int_customer_spend_mix",
+                     "int_customer_occasion_shares")
 LATE_ORDERS = 5
 RESENT_ORDERS = 5
 EARLY_RATE_DAYS = 20
@@ -233,6 +236,16 @@ def test_base_and_quarantine_tables_equal_a_full_refresh(scenario: Scenario):
     for table in ORDER_FACTS:
         found += differences(scenario.incremental.database, scenario.full_refresh.database,
                              "intermediate", table, {"_refreshed_at"})
+    assert not found, "\n".join(found)
+
+
+def test_customer_features_equal_a_full_refresh(scenario: Scenario):
+    skip = build_time_columns(scenario.full_refresh.target_path)
+    found = []
+    for table in CUSTOMER_FEATURES:
+        assert "_refreshed_at" in skip.get(table, set()), table
+        found += differences(scenario.incremental.database, scenario.full_refresh.database,
+                             "intermediate", table, skip[table])
     assert not found, "\n".join(found)
 
 

@@ -1,10 +1,38 @@
--- Behavioural features per customer at as_of_date, from orders before it.
--- Customers without any order before as_of_date get no row (dim_customers fills in).
+-- Behavioural features per customer at as_of_date, from orders before it: one row
+-- per customer known at as_of_date, NULL features without any order before it.
+-- Nothing here is computed from as_of_date itself (tenure is in dim_customers), so
+-- the table is incremental by customer (doc block `incremental_customer_features`):
+-- a build recomputes only the customers whose orders before as_of_date may have changed.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='customer_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_customer_rows(ref('int_customer_status__current'), settings=behaviour_settings()) }}",
+    )
+}}
+
 with
+
+{{ recomputed_customers_ctes(ref('int_customer_status__current')) }}
+
+customers as (
+
+    select customer_id
+    from {{ ref('int_customer_status__current') }}
+    {%- if is_incremental() %}
+    where customer_id in (select recomputed_customers.customer_id from recomputed_customers)
+    {%- endif %}
+
+),
 
 orders as (
 
     select * from {{ ref('int_orders__as_of') }}
+    {%- if is_incremental() %}
+    where customer_id in (select recomputed_customers.customer_id from recomputed_customers)
+    {%- endif %}
 
 ),
 
@@ -66,7 +94,6 @@ per_customer as (
 
     select
         customer_id,
-        max(as_of_date) as as_of_date,
         count(*) as order_count,
         sum(case when is_qualifying then 1 else 0 end) as qualifying_order_count,
         sum(case when status = 'returned' or return_line_count > 0 then 1 else 0 end)
@@ -90,8 +117,7 @@ per_customer as (
 )
 
 select
-    per_customer.customer_id,
-    per_customer.as_of_date,
+    customers.customer_id,
     per_customer.order_count,
     per_customer.qualifying_order_count,
     per_customer.returned_order_count,
@@ -104,8 +130,6 @@ select
     per_customer.first_order_date,
     per_customer.last_order_date,
     per_customer.first_any_order_date,
-    {{ days_between('per_customer.first_order_date', 'per_customer.as_of_date') }}
-        as tenure_days,
     gap_stats.mean_days_between_orders,
     gap_stats.median_days_between_orders,
     {%- for channel in validated_name_list_var('feature_channels') %}
@@ -117,7 +141,14 @@ select
     {{ safe_divide('per_customer.promo_order_count',
                    'per_customer.qualifying_order_count') }} as promo_order_share,
     {{ safe_divide('per_customer.gift_order_count',
-                   'per_customer.qualifying_order_count') }} as gift_order_share
-from per_customer
+                   'per_customer.qualifying_order_count') }} as gift_order_share,
+
+    -- incremental bookkeeping
+    {{ customer_feature_bookkeeping_columns(settings=behaviour_settings()) }}
+from customers
+left join per_customer
+    on customers.customer_id = per_customer.customer_id
 left join gap_stats
-    on per_customer.customer_id = gap_stats.customer_id
+    on customers.customer_id = gap_stats.customer_id
+left join order_counts
+    on customers.customer_id = order_counts.customer_id

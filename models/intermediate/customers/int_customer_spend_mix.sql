@@ -1,12 +1,37 @@
 -- Share of each customer's merchandise spend (positive lines of qualifying orders
 -- before as_of_date) per product category and per product tag, and the top category.
+-- One row per customer known at as_of_date (NULL shares without such spend).
+-- Incremental (doc block `incremental_customer_features`): a build recomputes only
+-- the customers whose orders before as_of_date may have changed.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='customer_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_customer_rows(ref('int_customer_status__current'), settings=spend_mix_settings()) }}",
+    )
+}}
+
 with
+
+{{ recomputed_customers_ctes(ref('int_customer_status__current')) }}
+
+customers as (
+
+    select customer_id
+    from {{ ref('int_customer_status__current') }}
+    {%- if is_incremental() %}
+    where customer_id in (select recomputed_customers.customer_id from recomputed_customers)
+    {%- endif %}
+
+),
 
 qualifying_orders as (
 
     select order_id
     from {{ ref('int_orders__as_of') }}
-    where is_qualifying
+    where is_qualifying {{ only_recomputed_customers() }}
 
 ),
 
@@ -64,31 +89,54 @@ tag_spend as (
     from lines
     group by customer_id
 
+),
+
+spend_mix as (
+
+    select
+        ranked_categories.customer_id,
+        {%- for category in validated_name_list_var('feature_categories') %}
+            coalesce(sum(
+                case
+                    when ranked_categories.category = '{{ category }}'
+                        then {{ safe_divide('ranked_categories.spend', 'ranked_categories.total_spend') }}
+                end
+            ), 0) as category_share_{{ category }},
+        {%- endfor %}
+        {%- for tag in validated_name_list_var('feature_tags') %}
+            max({{ safe_divide('tag_spend.tag_' ~ tag ~ '_spend', 'tag_spend.total_spend') }})
+                as tag_share_{{ tag }},
+        {%- endfor %}
+        max(case when ranked_categories.spend_rank = 1 then ranked_categories.category end)
+            as top_category,
+        max(
+            case
+                when ranked_categories.spend_rank = 1
+                    then {{ safe_divide('ranked_categories.spend', 'ranked_categories.total_spend') }}
+            end
+        ) as top_category_share
+    from ranked_categories
+    inner join tag_spend
+        on ranked_categories.customer_id = tag_spend.customer_id
+    group by ranked_categories.customer_id
+
 )
 
 select
-    ranked_categories.customer_id,
+    customers.customer_id,
     {%- for category in validated_name_list_var('feature_categories') %}
-        coalesce(sum(
-            case
-                when ranked_categories.category = '{{ category }}'
-                    then {{ safe_divide('ranked_categories.spend', 'ranked_categories.total_spend') }}
-            end
-        ), 0) as category_share_{{ category }},
+        spend_mix.category_share_{{ category }},
     {%- endfor %}
     {%- for tag in validated_name_list_var('feature_tags') %}
-        max({{ safe_divide('tag_spend.tag_' ~ tag ~ '_spend', 'tag_spend.total_spend') }})
-            as tag_share_{{ tag }},
+        spend_mix.tag_share_{{ tag }},
     {%- endfor %}
-    max(case when ranked_categories.spend_rank = 1 then ranked_categories.category end)
-        as top_category,
-    max(
-        case
-            when ranked_categories.spend_rank = 1
-                then {{ safe_divide('ranked_categories.spend', 'ranked_categories.total_spend') }}
-        end
-    ) as top_category_share
-from ranked_categories
-inner join tag_spend
-    on ranked_categories.customer_id = tag_spend.customer_id
-group by ranked_categories.customer_id
+    spend_mix.top_category,
+    spend_mix.top_category_share,
+
+    -- incremental bookkeeping
+    {{ customer_feature_bookkeeping_columns(settings=spend_mix_settings()) }}
+from customers
+left join spend_mix
+    on customers.customer_id = spend_mix.customer_id
+left join order_counts
+    on customers.customer_id = order_counts.customer_id

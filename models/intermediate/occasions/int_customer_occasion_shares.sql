@@ -1,14 +1,29 @@
 -- One row per customer known at as_of_date: how their qualifying orders before
 -- as_of_date split over occasions (shares of orders and of revenue), their
 -- typical buying occasions and their occasion persona (doc block occasion_persona).
+-- Incremental (doc block `incremental_customer_features`): a build recomputes only
+-- the customers whose orders before as_of_date, or their occasions, may have changed.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='customer_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_customer_rows(ref('int_customer_status__current')) }}",
+    )
+}}
+
 with
+
+{{ recomputed_customers_ctes(ref('int_customer_status__current'), order_inputs=[ref('int_order_occasions')]) }}
 
 customers as (
 
-    select
-        customer_id,
-        as_of_date
+    select customer_id
     from {{ ref('int_customer_status__current') }}
+    {%- if is_incremental() %}
+    where customer_id in (select recomputed_customers.customer_id from recomputed_customers)
+    {%- endif %}
 
 ),
 
@@ -31,7 +46,7 @@ qualifying_orders as (
     from {{ ref('int_orders__as_of') }} as orders
     inner join {{ ref('int_order_occasions') }} as occasions
         on orders.order_id = occasions.order_id
-    where orders.is_qualifying
+    where orders.is_qualifying {{ only_recomputed_customers('orders.customer_id') }}
 
 ),
 
@@ -127,7 +142,6 @@ shares as (
 
     select
         customers.customer_id,
-        customers.as_of_date,
         coalesce(per_customer.qualifying_order_count, 0) as qualifying_order_count,
         cast(coalesce(per_customer.qualifying_revenue, 0) as decimal(18, 2)) as qualifying_revenue,
         {{ safe_divide('per_customer.holiday_order_count', 'per_customer.qualifying_order_count') }}
@@ -170,6 +184,11 @@ shares as (
 )
 
 select
-    *,
-    {{ occasion_persona() }} as occasion_persona
+    shares.*,
+    {{ occasion_persona() }} as occasion_persona,
+
+    -- incremental bookkeeping
+    {{ customer_feature_bookkeeping_columns() }}
 from shares
+left join order_counts
+    on shares.customer_id = order_counts.customer_id

@@ -98,7 +98,7 @@ select
     behaviour.avg_items_per_order,
     status.first_order_date,
     status.last_order_date,
-    behaviour.tenure_days,
+    {{ days_between('behaviour.first_order_date', 'status.as_of_date') }} as tenure_days,
     behaviour.mean_days_between_orders,
     behaviour.median_days_between_orders,
     behaviour.return_rate,

@@ -11,7 +11,7 @@ shares as (
 
 select
     customer_id,
-    as_of_date,
+    cast({{ as_of_date() }} as date) as as_of_date,
     cast(qualifying_order_count as bigint) as qualifying_order_count,
     cast(qualifying_revenue as decimal(18, 2)) as qualifying_revenue,
     cast(holiday_order_share as {{ type_double() }}) as holiday_order_share,
