@@ -14,7 +14,10 @@ move all their orders to their own country (occasion tables).
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -231,6 +234,39 @@ def test_customer_features_recomputed_only_the_changed_customers(incremental: In
         assert recomputed - changed <= newly_known, (model, sorted(recomputed - changed)[:5])
         # a part of the customers: at this size ~20% have an order in the lookback days
         assert 0 < len(recomputed) < total / 2, (model, len(recomputed), total)
+
+
+def test_key_tests_check_the_rows_of_the_latest_build(incremental: IncrementalRun,
+                                                       tmp_path: Path):
+    """The unique test on an incremental model's delete+insert key reads the rows of
+    the latest build (macros/tests/where_subquery.sql). On a copy of the warehouse:
+    an older duplicate, which delete+insert cannot write, passes it and fails it
+    with test_all_rows; a duplicate among the latest build's rows fails it."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(incremental.warehouse.database, copy)
+    warehouse = dataclasses.replace(incremental.warehouse, database=copy,
+                                    target_path=tmp_path / "target",
+                                    env={**incremental.warehouse.env, "DUCKDB_PATH": str(copy)})
+    latest = "(select max(_refreshed_at) from intermediate.int_orders)"
+
+    def unique_test(*args: str) -> str:
+        output = warehouse.dbt("test", "-s", "unique_int_orders_order_id", *args, check=False)
+        results = re.findall(r"\b(PASS|FAIL \d+) unique_int_orders_order_id", output)
+        assert len(results) == 1, output[-2000:]
+        return results[0]
+
+    def duplicate(condition: str) -> None:
+        with duckdb.connect(str(copy)) as con:
+            con.execute("insert into intermediate.int_orders select * from intermediate.int_orders "
+                        f"where order_id = (select min(order_id) from intermediate.int_orders "
+                        f"where {condition})")
+
+    assert unique_test() == "PASS"
+    duplicate(f"_refreshed_at < {latest}")
+    assert unique_test() == "PASS"
+    assert unique_test("--vars", json.dumps({"test_all_rows": True})) == "FAIL 1"
+    duplicate(f"_refreshed_at = {latest}")
+    assert unique_test() == "FAIL 1"
 
 
 def test_other_as_of_date_on_incremental_warehouse_is_correct(

@@ -1,0 +1,34 @@
+{#- dbt's `where` config of data tests, plus one placeholder of ours (dbt's
+    documented way to give `where` a macro: it renders the config as plain yml).
+
+    `__rows_of_the_latest_build__`: the rows an incremental model wrote in its
+    latest build (`_refreshed_at` = its latest), for tests on the model's
+    delete+insert key. Such a test checks nothing less than on the whole table:
+    the materialization deletes every stored row whose key is in the new batch,
+    so a duplicate key can only arise inside the batch. A full build writes every
+    row in one batch, so there it tests the whole table. `--vars
+    '{test_all_rows: true}'` tests every row anyway (after a failed build, say). -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where') -%}
+    {%- if where and '__rows_of_the_latest_build__' in where -%}
+        {%- set where = where | replace('__rows_of_the_latest_build__',
+            customer_segmentation.rows_of_the_latest_build(relation)) -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro rows_of_the_latest_build(relation) -%}
+    {%- if var('test_all_rows') -%}
+        1 = 1
+    {%- else -%}
+        _refreshed_at = (select max(latest._refreshed_at) from {{ relation }} as latest)
+    {%- endif -%}
+{%- endmacro %}
