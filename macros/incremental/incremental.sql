@@ -91,12 +91,16 @@
     and every row computed with other build settings. A table built before its
     model was incremental (no `_build_settings`) is emptied and given the
     missing `bookkeeping` columns (name, type), so the build recomputes every
-    row into it. Renders nothing on a full build. -#}
-{% macro prune_incremental(bookkeeping, stale_condition, seeds=[], settings=[]) -%}
+    row into it. `compare_settings=false`: a model without `_build_settings`
+    (its inputs' settings reach it as refreshed rows); the first bookkeeping
+    column then marks a table from before. Renders nothing on a full build. -#}
+{% macro prune_incremental(bookkeeping, stale_condition, seeds=[], settings=[], compare_settings=true) -%}
     {%- if is_incremental() -%}
         {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name')
             | map('lower') | list -%}
-        {%- if '_build_settings' not in stored -%}
+        {#- The column whose absence marks a table from before the model was incremental. -#}
+        {%- set marker = '_build_settings' if compare_settings else bookkeeping[0][0] -%}
+        {%- if marker not in stored -%}
             delete from {{ this }};
             {%- for column, data_type in bookkeeping if column not in stored %}
             alter table {{ this }} add column {{ column }} {{ data_type }};
@@ -104,8 +108,10 @@
         {%- else -%}
         delete from {{ this }}
         where
+            {% if compare_settings -%}
             _build_settings != {{ customer_segmentation.incremental_build_settings(seeds, settings) }}
-            or {{ stale_condition }}
+            or {% endif -%}
+            {{ stale_condition }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -147,4 +153,16 @@
 
 {% macro spark__table_digest(relation) -%}
     {{ return('') }}
+{%- endmacro %}
+
+
+{#- Pre-hook of fct_orders (doc block `incremental_fct_orders`): deletes the stored
+    orders that are not in int_orders before as_of_date any more (gone upstream,
+    moved after the cut, or the cut moved back over them). -#}
+{% macro prune_orders_outside_the_cut() -%}
+    {{ customer_segmentation.prune_incremental(
+        [('_refreshed_at', dbt.type_timestamp())],
+        'order_id not in (select order_id from ' ~ ref('int_orders')
+        ~ ' where ordered_at < cast(' ~ customer_segmentation.as_of_date() ~ ' as timestamp))',
+        compare_settings=false) }}
 {%- endmacro %}

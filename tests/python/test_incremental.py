@@ -269,6 +269,30 @@ def test_key_tests_check_the_rows_of_the_latest_build(incremental: IncrementalRu
     assert unique_test() == "FAIL 1"
 
 
+def test_fct_orders_follows_the_cut_back_and_forth(incremental: IncrementalRun,
+                                                   warehouse: BuiltWarehouse, tmp_path: Path):
+    """fct_orders is incremental (doc block incremental_fct_orders): on a copy, an
+    incremental run for an earlier as_of_date leaves exactly the orders before it,
+    and a run back at the default date gives the full build's mart again."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(incremental.warehouse.database, copy)
+    moved = dataclasses.replace(incremental.warehouse, database=copy,
+                                target_path=tmp_path / "target",
+                                env={**incremental.warehouse.env, "DUCKDB_PATH": str(copy)})
+    earlier = date.fromisoformat(incremental.late_rate[1]) - timedelta(days=90)
+    moved.dbt("run", "-s", "int_as_of_date", "fct_orders", "--vars",
+              json.dumps({"as_of_date": earlier.isoformat()}))
+    stored = {r[0] for r in moved.query("select order_id from marts.fct_orders")}
+    expected = {r[0] for r in moved.query(
+        "select order_id from intermediate.int_orders where ordered_at < ?", [earlier])}
+    assert stored == expected and len(stored) > 0
+    moved.dbt("run", "-s", "int_as_of_date", "fct_orders")
+    skip = build_time_columns(warehouse.target_path)["fct_orders"]
+    assert "_refreshed_at" in skip
+    found = differences(copy, warehouse.database, "marts", "fct_orders", skip)
+    assert not found, "\n".join(found)
+
+
 def test_other_as_of_date_on_incremental_warehouse_is_correct(
     incremental: IncrementalRun, generated_raw_dir: Path, tmp_path: Path
 ):

@@ -1,6 +1,51 @@
 -- One row per order placed before as_of_date, guests included (customer_id NULL),
 -- with net amount in the reporting currency and the order's occasion attributes.
+-- Incremental (doc block `incremental_fct_orders`): a build writes the orders
+-- int_orders or int_order_occasions refreshed since, and the orders from the
+-- latest stored one up to the cut; a pre-hook deletes orders no longer before it.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='order_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_orders_outside_the_cut() }}",
+    )
+}}
+
 with
+
+{% if is_incremental() -%}
+stored as (
+
+    select
+        max(_refreshed_at) as refreshed_through,
+        max(ordered_at) as latest_ordered_at
+    from {{ this }}
+
+),
+
+recomputed_orders as (
+
+    -- The stored orders are every order before some earlier cut (the pre-hook
+    -- keeps it so), so the orders missing are the refreshed ones and those from
+    -- the latest stored order on.
+    select orders.order_id
+    from {{ ref('int_orders') }} as orders
+    cross join stored
+    where
+        orders._refreshed_at > stored.refreshed_through
+        or orders.ordered_at >= stored.latest_ordered_at
+        or stored.refreshed_through is null
+    union
+    select occasions.order_id
+    from {{ ref('int_order_occasions') }} as occasions
+    cross join stored
+    where occasions._refreshed_at > stored.refreshed_through
+
+),
+
+{% endif -%}
 
 orders as (
 
@@ -27,6 +72,9 @@ orders as (
     left join {{ ref('int_order_occasions') }} as occasions
         on orders.order_id = occasions.order_id
     where orders.ordered_at < cast({{ as_of_date() }} as timestamp)
+    {%- if is_incremental() %}
+        and orders.order_id in (select recomputed_orders.order_id from recomputed_orders)
+    {%- endif %}
 
 )
 
@@ -74,5 +122,8 @@ select
     is_weekend,
     daypart,
     season,
-    primary_occasion
+    primary_occasion,
+
+    -- incremental bookkeeping
+    {{ build_run_timestamp() }} as _refreshed_at
 from orders
