@@ -50,6 +50,7 @@ CUSTOMER_FEATURES = {
 BOOKKEEPING = {"_loaded_at", "_refreshed_at", "_customer_loaded_at"}
 LATE_RATE_DAYS_BEFORE_END = 30
 LATE_LINE_ORDERS = 5
+LATE_FIRST_ORDERS = 2
 LATE_CUSTOMERS = 3
 
 
@@ -59,6 +60,16 @@ class IncrementalRun:
     late_rate: tuple[str, str]  # currency, rate_date
     late_line_orders: list[str]
     appended: dict[str, int]
+    first_purchases_before: dict[str, date]  # after the first build
+
+
+# Each customer's first qualifying purchase (local date), from the order facts
+# and local times, not from int_order_occasions (whose rule it checks).
+FIRST_PURCHASES = (
+    "select local_times.customer_id, min(local_times.order_date_local) "
+    "from intermediate.int_order_local_times as local_times "
+    "inner join intermediate.int_orders as orders on local_times.order_id = orders.order_id "
+    "where orders.is_qualifying group by local_times.customer_id")
 
 
 def held_out_rows(full: Path) -> tuple[dict[str, str], tuple[str, str], list[str]]:
@@ -89,6 +100,27 @@ def held_out_rows(full: Path) -> tuple[dict[str, str], tuple[str, str], list[str
             f"order by order_id limit {LATE_LINE_ORDERS}"
         ).fetchall()
     ]
+    # The first order of customers with a later order near its first anniversary:
+    # without its lines it does not qualify, so until the append the customer's
+    # first purchase is a later one; the append moves it back, and the anniversary
+    # flag of the customer's later, unchanged order with it.
+    late_orders += [
+        row[1]
+        for row in con.execute(
+            f"with dated as (select order_id, customer_id, "
+            f"cast(try_cast(ordered_at as timestamptz) as date) as day from {orders} "
+            f"where nullif(customer_id, '') is not null), "
+            f"ranked as (select *, min(day) over (partition by customer_id) as first_day, "
+            f"count(*) over (partition by customer_id, day) as orders_that_day from dated) "
+            f"select distinct first.customer_id, first.order_id from ranked as first "
+            f"join dated as later on later.customer_id = first.customer_id "
+            f"and later.day between first.day + 363 and first.day + 367 "
+            f"where first.day = first.first_day and first.orders_that_day = 1 "
+            f"and first.day < date '{day.isoformat()}' - interval 60 day "
+            f"order by first.customer_id desc limit {LATE_FIRST_ORDERS}"
+        ).fetchall()
+    ]
+    assert len(late_orders) == LATE_LINE_ORDERS + LATE_FIRST_ORDERS, late_orders
     listed = ", ".join(f"'{order_id}'" for order_id in late_orders)
     conditions["fx_rates"] = (
         f"({conditions['fx_rates']}) or (currency = '{currency}' and rate_date = '{late_date}')"
@@ -113,11 +145,12 @@ def incremental(tmp_path_factory: pytest.TempPathFactory, generated_raw_dir: Pat
     conditions, late_rate, late_orders = held_out_rows(generated_raw_dir)
     rows = split_rows(generated_raw_dir, workdir / "base", workdir / "append", conditions)
     built = build_warehouse(workdir / "wh", workdir / "base")
+    first_purchases_before = dict(built.query(FIRST_PURCHASES))
     pipeline.run(pipeline.python_script("load_raw.py", str(workdir / "append"), "--append"),
                  env=built.env)
     built.build_log = pipeline.build(built.env, "duckdb", target_path=built.target_path)
     appended = {k.split(".", 1)[1]: v for k, v in rows.items() if k.startswith("append.")}
-    return IncrementalRun(built, late_rate, late_orders, appended)
+    return IncrementalRun(built, late_rate, late_orders, appended, first_purchases_before)
 
 
 def test_append_added_the_held_out_rows(incremental: IncrementalRun):
@@ -144,22 +177,29 @@ def test_build_was_incremental(incremental: IncrementalRun):
         assert 0 < latest < total / 5, (model, latest, total)
 
 
-def test_order_occasions_recomputed_the_customers_of_refreshed_orders(
+def test_order_occasions_recomputed_refreshed_orders_and_moved_first_purchases(
     incremental: IncrementalRun,
 ):
-    """int_order_occasions recomputes every order of a customer with a refreshed
-    order (the first purchase may move) and refreshed guest orders, nothing else."""
+    """int_order_occasions recomputes the orders int_order_local_times refreshed and
+    every order of a customer whose first qualifying purchase moved, nothing else."""
+    warehouse = incremental.warehouse
     latest = "(select max(_refreshed_at) from intermediate.{})"
-    refreshed = (f"select order_id, customer_id from intermediate.int_order_local_times "
-                 f"where _refreshed_at = {latest.format('int_order_local_times')}")
-    [(expected, total)] = incremental.warehouse.query(
-        f"select count(*) filter (where order_id in (select order_id from ({refreshed})) "
-        f"or customer_id in (select customer_id from ({refreshed}))), count(*) "
-        f"from intermediate.int_order_local_times")
-    recomputed = {row[0] for row in incremental.warehouse.query(
+    refreshed = {row[0] for row in warehouse.query(
+        f"select order_id from intermediate.int_order_local_times "
+        f"where _refreshed_at = {latest.format('int_order_local_times')}")}
+    after = dict(warehouse.query(FIRST_PURCHASES))
+    before = incremental.first_purchases_before
+    moved = {c for c in set(before) | set(after) if before.get(c) != after.get(c)}
+    of_moved = {order_id for order_id, customer_id in warehouse.query(
+        "select order_id, customer_id from intermediate.int_order_local_times")
+        if customer_id in moved}
+    recomputed = {row[0] for row in warehouse.query(
         f"select order_id from intermediate.int_order_occasions "
         f"where _refreshed_at = {latest.format('int_order_occasions')}")}
-    assert 0 < len(recomputed) == expected < total
+    [(total,)] = warehouse.query("select count(*) from intermediate.int_order_occasions")
+    assert recomputed == refreshed | of_moved
+    assert moved, "the scenario should move some first purchases (new customers, late lines)"
+    assert 0 < len(recomputed) < total / 5
 
 
 def test_late_rate_and_late_lines_were_recomputed(incremental: IncrementalRun):

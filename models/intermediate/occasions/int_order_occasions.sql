@@ -1,10 +1,10 @@
 -- One row per clean order: the occasion attributes of fct_orders (doc blocks in
 -- _occasions__docs.md). Not cut at as_of_date: fct_orders and the customer
 -- models filter.
--- Incremental (doc block `incremental_order_occasions`): a build recomputes every
--- order of each customer with an order int_order_local_times refreshed since the
--- last one (a new order can move the first purchase, a customers load the birth
--- date), and refreshed guest orders.
+-- Incremental (doc block `incremental_order_occasions`): a build recomputes the
+-- orders int_order_local_times refreshed since the last one (a customers load
+-- refreshes all of the customer's orders there), and every order of a customer
+-- whose first qualifying purchase moved (the anniversary anchor of all of them).
 {{
     config(
         materialized=incremental_materialization(),
@@ -40,20 +40,6 @@ refreshed_orders as (
 
 {% endif -%}
 
-local_times as (
-
-    select int_order_local_times.*
-    from {{ ref('int_order_local_times') }} as int_order_local_times
-    {%- if is_incremental() %}
-    where
-        int_order_local_times.order_id in (select refreshed_orders.order_id from refreshed_orders)
-        or int_order_local_times.customer_id in (
-            select refreshed_orders.customer_id from refreshed_orders
-        )
-    {%- endif %}
-
-),
-
 orders as (
 
     select
@@ -62,6 +48,75 @@ orders as (
         has_promo_code,
         is_qualifying
     from {{ ref('int_orders') }}
+
+),
+
+first_purchases as (
+
+    -- Local date of each customer's first qualifying order (any date: an order
+    -- after as_of_date can never be earlier than one before it); on an
+    -- incremental build, of the customers with a refreshed order, over all their orders.
+    select
+        all_local_times.customer_id,
+        min(all_local_times.order_date_local) as first_order_date_local
+    from {{ ref('int_order_local_times') }} as all_local_times
+    inner join orders
+        on all_local_times.order_id = orders.order_id
+    where orders.is_qualifying
+    {%- if is_incremental() %}
+        and all_local_times.customer_id in (select refreshed_orders.customer_id from refreshed_orders)
+    {%- endif %}
+    group by all_local_times.customer_id
+
+),
+
+{% if is_incremental() -%}
+stored_first_purchases as (
+
+    select
+        customer_id,
+        max(first_order_date_local) as first_order_date_local
+    from {{ this }}
+    where customer_id in (select refreshed_orders.customer_id from refreshed_orders)
+    group by customer_id
+
+),
+
+moved_first_purchases as (
+
+    -- customers with a refreshed order whose first qualifying purchase is not the
+    -- stored one (a new or late order before it, or it stopped qualifying)
+    select first_purchases.customer_id
+    from first_purchases
+    left join stored_first_purchases
+        on first_purchases.customer_id = stored_first_purchases.customer_id
+    where
+        stored_first_purchases.first_order_date_local is null
+        or first_purchases.first_order_date_local != stored_first_purchases.first_order_date_local
+    union
+    select stored_first_purchases.customer_id
+    from stored_first_purchases
+    left join first_purchases
+        on stored_first_purchases.customer_id = first_purchases.customer_id
+    where
+        stored_first_purchases.first_order_date_local is not null
+        and first_purchases.customer_id is null
+
+),
+
+{% endif -%}
+
+local_times as (
+
+    select int_order_local_times.*
+    from {{ ref('int_order_local_times') }} as int_order_local_times
+    {%- if is_incremental() %}
+    where
+        int_order_local_times.order_id in (select refreshed_orders.order_id from refreshed_orders)
+        or int_order_local_times.customer_id in (
+            select moved_first_purchases.customer_id from moved_first_purchases
+        )
+    {%- endif %}
 
 ),
 
@@ -87,21 +142,6 @@ customers as (
 
 ),
 
-first_purchases as (
-
-    -- Local date of each customer's first qualifying order (any date: an order
-    -- after as_of_date can never be earlier than one before it).
-    select
-        local_times.customer_id,
-        min(local_times.order_date_local) as first_order_date_local
-    from local_times
-    inner join orders
-        on local_times.order_id = orders.order_id
-    where orders.is_qualifying
-    group by local_times.customer_id
-
-),
-
 flagged as (
 
     select
@@ -111,6 +151,7 @@ flagged as (
         local_times.has_occasion_calendar,
         local_times.ordered_at_local,
         local_times.order_date_local,
+        first_purchases.first_order_date_local,
         attributed_windows.occasion_name,
         attributed_windows.occasion_type,
         attributed_windows.occasion_date,
@@ -157,6 +198,7 @@ select
     is_holiday_window,
 
     -- personal occasions
+    first_order_date_local,
     is_birthday_window,
     is_first_purchase_anniversary_window,
 
