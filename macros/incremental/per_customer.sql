@@ -26,8 +26,9 @@
 
 
 {#- The CTEs `order_counts` (every customer's orders in int_orders, whatever their
-    date) and, on an incremental build, `recomputed_customers`: the customers whose
-    rows this build recomputes. A customer is recomputed when
+    date), `customers` (the known customers this build computes a row for: all on a
+    full build) and, on an incremental build, `recomputed_customers`. A customer
+    is recomputed when
     - they are in `customers` but have no stored row (new, or newly known at as_of_date);
     - one of their orders in int_orders, or a row of theirs in one of `order_inputs`
       (models with `customer_id` and `_refreshed_at`), was refreshed since the
@@ -116,6 +117,17 @@ recomputed_customers as (
 
 ),
 {%- endif %}
+
+customers as (
+
+    -- the customers this build computes a row for
+    select known.customer_id
+    from {{ customers }} as known
+    {%- if is_incremental() %}
+    where known.customer_id in (select recomputed_customers.customer_id from recomputed_customers)
+    {%- endif %}
+
+),
 {%- endmacro %}
 
 

@@ -17,16 +17,6 @@ with
 
 {{ recomputed_customers_ctes(ref('int_customer_status__current')) }}
 
-customers as (
-
-    select customer_id
-    from {{ ref('int_customer_status__current') }}
-    {%- if is_incremental() %}
-    where customer_id in (select recomputed_customers.customer_id from recomputed_customers)
-    {%- endif %}
-
-),
-
 qualifying_orders as (
 
     select order_id
