@@ -77,7 +77,7 @@ as_of_window as (
         end as window_end
     from stored
     cross join (
-        select cast(as_of_date as timestamp) as as_of_at from {{ ref('int_as_of_date') }}
+        select cast({{ customer_segmentation.as_of_date() }} as timestamp) as as_of_at
     ) as as_of
 
 ),
@@ -140,11 +140,11 @@ customers as (
 {%- endmacro %}
 
 
-{#- The bookkeeping columns of a per-customer row; `order_counts` is the CTE from
-    recomputed_customers_ctes, joined by the caller. -#}
-{% macro customer_feature_bookkeeping_columns(order_counts='order_counts', settings=[]) -%}
-    (select as_of_date from {{ ref('int_as_of_date') }}) as _as_of_date,
-    coalesce({{ order_counts }}.order_count, 0) as _order_count,
+{#- The bookkeeping columns of a per-customer row; the caller joins the CTE
+    `order_counts` from recomputed_customers_ctes. -#}
+{% macro customer_feature_bookkeeping_columns(settings=[]) -%}
+    {{ customer_segmentation.as_of_date() }} as _as_of_date,
+    coalesce(order_counts.order_count, 0) as _order_count,
     {{ customer_segmentation.build_run_timestamp() }} as _refreshed_at,
     {{ customer_segmentation.incremental_build_settings(settings=settings) }} as _build_settings
 {%- endmacro %}

@@ -276,17 +276,22 @@ def test_customer_features_recomputed_only_the_changed_customers(incremental: In
         assert 0 < len(recomputed) < total / 2, (model, len(recomputed), total)
 
 
+def copy_of(warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWarehouse:
+    """A copy of the warehouse file, with its own dbt target, for tests that change it."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse.database, copy)
+    return dataclasses.replace(warehouse, database=copy, target_path=tmp_path / "target",
+                               env={**warehouse.env, "DUCKDB_PATH": str(copy)})
+
+
 def test_key_tests_check_the_rows_of_the_latest_build(incremental: IncrementalRun,
                                                        tmp_path: Path):
     """The unique test on an incremental model's delete+insert key reads the rows of
     the latest build (macros/tests/where_subquery.sql). On a copy of the warehouse:
     an older duplicate, which delete+insert cannot write, passes it and fails it
     with test_all_rows; a duplicate among the latest build's rows fails it."""
-    copy = tmp_path / "copy.duckdb"
-    shutil.copy(incremental.warehouse.database, copy)
-    warehouse = dataclasses.replace(incremental.warehouse, database=copy,
-                                    target_path=tmp_path / "target",
-                                    env={**incremental.warehouse.env, "DUCKDB_PATH": str(copy)})
+    warehouse = copy_of(incremental.warehouse, tmp_path)
+    copy = warehouse.database
     latest = "(select max(_refreshed_at) from intermediate.int_orders)"
 
     def unique_test(*args: str) -> str:
@@ -314,11 +319,8 @@ def test_fct_orders_follows_the_cut_back_and_forth(incremental: IncrementalRun,
     """fct_orders is incremental (doc block incremental_fct_orders): on a copy, an
     incremental run for an earlier as_of_date leaves exactly the orders before it,
     and a run back at the default date gives the full build's mart again."""
-    copy = tmp_path / "copy.duckdb"
-    shutil.copy(incremental.warehouse.database, copy)
-    moved = dataclasses.replace(incremental.warehouse, database=copy,
-                                target_path=tmp_path / "target",
-                                env={**incremental.warehouse.env, "DUCKDB_PATH": str(copy)})
+    moved = copy_of(incremental.warehouse, tmp_path)
+    copy = moved.database
     earlier = date.fromisoformat(incremental.late_rate[1]) - timedelta(days=90)
     moved.dbt("run", "-s", "int_as_of_date", "fct_orders", "--vars",
               json.dumps({"as_of_date": earlier.isoformat()}))
