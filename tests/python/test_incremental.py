@@ -284,27 +284,33 @@ def copy_of(warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWarehouse:
                                env={**warehouse.env, "DUCKDB_PATH": str(copy)})
 
 
+@pytest.mark.parametrize(("table", "test_name", "key"), [
+    ("intermediate.int_orders", "unique_int_orders_order_id", "order_id"),
+    ("staging.base_raw__order_items",
+     "unique_combination_of_columns_base_raw__order_items__load_id___source_row",
+     "_load_id || '/' || _source_row"),
+])
 def test_key_tests_check_the_rows_of_the_latest_build(incremental: IncrementalRun,
-                                                       tmp_path: Path):
+                                                       tmp_path: Path, table: str,
+                                                       test_name: str, key: str):
     """The unique test on an incremental model's delete+insert key reads the rows of
     the latest build (macros/tests/where_subquery.sql). On a copy of the warehouse:
     an older duplicate, which delete+insert cannot write, passes it and fails it
     with test_all_rows; a duplicate among the latest build's rows fails it."""
     warehouse = copy_of(incremental.warehouse, tmp_path)
     copy = warehouse.database
-    latest = "(select max(_refreshed_at) from intermediate.int_orders)"
+    latest = f"(select max(_refreshed_at) from {table})"
 
     def unique_test(*args: str) -> str:
-        output = warehouse.dbt("test", "-s", "unique_int_orders_order_id", *args, check=False)
-        results = re.findall(r"\b(PASS|FAIL \d+) unique_int_orders_order_id", output)
+        output = warehouse.dbt("test", "-s", test_name, *args, check=False)
+        results = re.findall(rf"\b(PASS|FAIL \d+) {test_name}\b", output)
         assert len(results) == 1, output[-2000:]
         return results[0]
 
     def duplicate(condition: str) -> None:
         with duckdb.connect(str(copy)) as con:
-            con.execute("insert into intermediate.int_orders select * from intermediate.int_orders "
-                        f"where order_id = (select min(order_id) from intermediate.int_orders "
-                        f"where {condition})")
+            con.execute(f"insert into {table} select * from {table} "
+                        f"where {key} = (select min({key}) from {table} where {condition})")
 
     assert unique_test() == "PASS"
     duplicate(f"_refreshed_at < {latest}")

@@ -123,5 +123,6 @@ select
     signup_at,
     updated_at,
     {{ base_lineage_and_verdict() }},
+    {{ build_run_timestamp() }} as _refreshed_at,
     {{ incremental_build_settings() }} as _build_settings
 from ranked

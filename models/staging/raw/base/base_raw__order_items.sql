@@ -98,5 +98,6 @@ select
     unit_price,
     discount_amount,
     {{ base_lineage_and_verdict() }},
+    {{ build_run_timestamp() }} as _refreshed_at,
     {{ incremental_build_settings() }} as _build_settings
 from ranked

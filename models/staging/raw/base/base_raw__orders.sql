@@ -104,5 +104,6 @@ select
     shipping_country,
     ordered_at,
     {{ base_lineage_and_verdict() }},
+    {{ build_run_timestamp() }} as _refreshed_at,
     {{ incremental_build_settings() }} as _build_settings
 from ranked
