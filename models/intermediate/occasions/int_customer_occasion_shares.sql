@@ -1,6 +1,8 @@
 -- One row per customer known at as_of_date: how their qualifying orders before
 -- as_of_date split over occasions (shares of orders and of revenue), their
--- typical buying occasions and their occasion persona (doc block occasion_persona).
+-- typical buying occasions and their occasion persona (doc block occasion_persona),
+-- and what upcoming_occasions needs of their order history (first purchase, latest
+-- order's country), so that it does not scan every order each build.
 -- Incremental (doc block `incremental_customer_features`): a build recomputes only
 -- the customers whose orders before as_of_date, or their occasions, may have changed.
 {{
@@ -24,6 +26,8 @@ qualifying_orders as (
         orders.order_id,
         orders.ordered_at,
         orders.net_amount,
+        occasions.order_date_local,
+        occasions.occasion_country_code,
         occasions.occasion_name,
         occasions.is_holiday_window,
         occasions.is_birthday_window,
@@ -58,9 +62,26 @@ per_customer as (
         sum(case when is_promotion then 1 else 0 end) as promotion_order_count,
         sum(case when is_promotion then net_amount else 0 end) as promotion_revenue,
         sum(case when is_weekend then 1 else 0 end) as weekend_order_count,
-        sum(case when is_weekend then net_amount else 0 end) as weekend_revenue
+        sum(case when is_weekend then net_amount else 0 end) as weekend_revenue,
+        min(order_date_local) as first_order_date_local
     from qualifying_orders
     group by customer_id
+
+),
+
+latest_order_countries as (
+
+    select
+        customer_id,
+        occasion_country_code
+    from (
+        select
+            customer_id,
+            occasion_country_code,
+            row_number() over (partition by customer_id order by ordered_at desc, order_id desc) as recency_rank
+        from qualifying_orders
+    ) as ranked
+    where recency_rank = 1
 
 ),
 
@@ -160,7 +181,9 @@ shares as (
             as weekend_revenue_share,
         top_occasion_names.occasion_name as top_occasion_name,
         top_dayparts.daypart as top_daypart,
-        top_primary_occasions.primary_occasion as top_primary_occasion
+        top_primary_occasions.primary_occasion as top_primary_occasion,
+        per_customer.first_order_date_local,
+        latest_order_countries.occasion_country_code as latest_order_country_code
     from customers
     left join per_customer
         on customers.customer_id = per_customer.customer_id
@@ -170,6 +193,8 @@ shares as (
         on customers.customer_id = top_dayparts.customer_id
     left join top_primary_occasions
         on customers.customer_id = top_primary_occasions.customer_id
+    left join latest_order_countries
+        on customers.customer_id = latest_order_countries.customer_id
 
 )
 

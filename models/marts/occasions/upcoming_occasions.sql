@@ -43,43 +43,22 @@ behaviour as (
 
 order_history as (
 
-    -- Qualifying orders before as_of_date with their local dates and country.
-    select
-        orders.order_id,
-        orders.customer_id,
-        orders.ordered_at,
-        local_times.order_date_local,
-        local_times.occasion_country_code
-    from {{ ref('int_orders__as_of') }} as orders
-    inner join {{ ref('int_order_local_times') }} as local_times
-        on orders.order_id = local_times.order_id
-    where orders.is_qualifying
+    -- Qualifying orders before as_of_date (for the occasions they were bought for).
+    select order_id
+    from {{ ref('int_orders__as_of') }}
+    where is_qualifying
 
 ),
 
-first_purchases as (
+occasion_history as (
 
+    -- Each customer's first purchase and latest order's country, kept per
+    -- customer (and incrementally) by int_customer_occasion_shares.
     select
         customer_id,
-        min(order_date_local) as first_order_date_local
-    from order_history
-    group by customer_id
-
-),
-
-latest_order_countries as (
-
-    select
-        customer_id,
-        occasion_country_code
-    from (
-        select
-            customer_id,
-            occasion_country_code,
-            row_number() over (partition by customer_id order by ordered_at desc, order_id desc) as recency_rank
-        from order_history
-    ) as ranked
-    where recency_rank = 1
+        first_order_date_local,
+        latest_order_country_code
+    from {{ ref('int_customer_occasion_shares') }}
 
 ),
 
@@ -93,7 +72,7 @@ customers as (
         status.value_tier,
         status.lifecycle_stage,
         profiles.birth_date,
-        first_purchases.first_order_date_local,
+        occasion_history.first_order_date_local,
         behaviour.avg_order_value,
         behaviour.last_order_date,
         behaviour.mean_days_between_orders,
@@ -101,18 +80,16 @@ customers as (
         case
             when profiles.country_code is not null and profiles.country_code != 'unknown'
                 then profiles.country_code
-            else latest_order_countries.occasion_country_code
+            else occasion_history.latest_order_country_code
         end as country_code,
         coalesce(profiles.is_marketing_opt_in, false) as is_contactable
     from status
     left join profiles
         on status.customer_id = profiles.customer_id
-    left join first_purchases
-        on status.customer_id = first_purchases.customer_id
     left join behaviour
         on status.customer_id = behaviour.customer_id
-    left join latest_order_countries
-        on status.customer_id = latest_order_countries.customer_id
+    left join occasion_history
+        on status.customer_id = occasion_history.customer_id
 
 ),
 
