@@ -9,6 +9,9 @@ from customer_segmentation.clustering.runner import outputs_for, params_from_var
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # After customer_clusters, whose run fits the model: this one then finds the
+    # fit memoised, instead of holding a second dbt thread while it waits for it.
+    dbt.ref("customer_clusters")
     features = dbt.ref("customer_cluster_features").df()
     params = params_from_vars({
         "cluster_k": dbt.config.get("cluster_k"),

@@ -1,7 +1,8 @@
 """`customer_clusters` on warehouses where dbt runs Python (DuckDB); see runner.py.
 
 dbt finds refs and config keys by reading this file, so they are spelled out
-here rather than inside the package (the same lines are in the two sibling models).
+here rather than inside the package (the same lines are in the two sibling models;
+those two also ref `customer_clusters`, to run after it).
 """
 
 from customer_segmentation.clustering.runner import outputs_for, params_from_vars
