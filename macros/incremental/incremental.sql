@@ -75,15 +75,70 @@
     the new rows are computed, delete stored rows whose key is gone from
     `upstream` (a replacing load, a row now quarantined) and every row computed
     with other settings. `timestamp_columns`: the model's bookkeeping timestamps
-    besides `_refreshed_at` (added to a table from before it was incremental). -#}
-{% macro prune_order_facts(key, upstream, timestamp_columns=['_loaded_at'], seeds=[]) -%}
+    besides `_refreshed_at` (added to a table from before it was incremental).
+    `base`: the base model under `upstream` (a staging view of its clean rows),
+    for a model that stores its rows' `_loaded_at`: then only the keys that base
+    changed since this model's latest build are looked up (stored_key_gone_from). -#}
+{% macro prune_order_facts(key, upstream, timestamp_columns=['_loaded_at'], seeds=[], base=none) -%}
     {%- set bookkeeping = [] -%}
     {%- for column in timestamp_columns + ['_refreshed_at'] -%}
         {%- do bookkeeping.append((column, dbt.type_timestamp())) -%}
     {%- endfor -%}
     {%- do bookkeeping.append(('_build_settings', dbt.type_string())) -%}
-    {{ customer_segmentation.prune_incremental(
-        bookkeeping, key ~ ' not in (select ' ~ key ~ ' from ' ~ upstream ~ ')', seeds) }}
+    {%- if base is none -%}
+        {%- set stale = customer_segmentation.stored_key_not_in(key, upstream) -%}
+    {%- else -%}
+        {%- set stale = customer_segmentation.stored_key_gone_from(key, upstream, base) -%}
+    {%- endif -%}
+    {{ customer_segmentation.prune_incremental(bookkeeping, stale, seeds) }}
+{%- endmacro %}
+
+
+{#- The stale condition of a prune on a model fed by the staging view `upstream`
+    of `base` (an incremental base model with `_refreshed_at` and `_loaded_at`),
+    without looking up all of the stored keys in `upstream` (4.1 s on 28M order
+    lines in DuckDB; this takes ~1 s). After each build every stored key is in
+    `upstream`. A key can leave it only through a change to `base`, which either
+    rewrites the key's rows (delete+insert: their `_refreshed_at` is then later
+    than this model's latest) or deletes a whole load that is no longer in raw
+    (the stored rows of that load then have a `_loaded_at` that base lacks). Only
+    those keys are looked up. -#}
+{% macro stored_key_gone_from(key, upstream, base) -%}
+{{ key }} in (
+            with candidates as (
+                select changed.{{ key }}
+                from {{ base }} as changed
+                where changed._refreshed_at > (select max(latest._refreshed_at) from {{ this }} as latest)
+                union
+                select of_gone_loads.{{ key }}
+                from {{ this }} as of_gone_loads
+                where of_gone_loads._loaded_at not in (select distinct loads._loaded_at from {{ base }} as loads)
+            ),
+
+            still_upstream as (
+                select upstream.{{ key }}
+                from {{ upstream }} as upstream
+                where upstream.{{ key }} in (select candidates.{{ key }} from candidates)
+            )
+
+            select candidates.{{ key }}
+            from candidates
+            where candidates.{{ key }} not in (select still_upstream.{{ key }} from still_upstream)
+        )
+{%- endmacro %}
+
+
+{#- The stale condition of a prune: the stored row's `key` (the table being pruned
+    is aliased `stored`) has no row in `upstream` [that passes `where`, a condition
+    on `upstream`'s columns]. NOT EXISTS rather than NOT IN: an anti-join on every
+    engine (PostgreSQL cannot turn NOT IN into one, because of NULL semantics, and
+    DuckDB's NOT IN took 5.7 s against 4.1 s on 28M order lines), and a NULL key
+    upstream cannot make it delete nothing. -#}
+{% macro stored_key_not_in(key, upstream, where=none) -%}
+not exists (
+            select 1 from {{ upstream }} as upstream
+            where upstream.{{ key }} = stored.{{ key }}{% if where %} and {{ where }}{% endif %}
+        )
 {%- endmacro %}
 
 
@@ -106,7 +161,7 @@
             alter table {{ this }} add column {{ column }} {{ data_type }};
             {%- endfor %}
         {%- else -%}
-        delete from {{ this }}
+        delete from {{ this }} as stored
         where
             {% if compare_settings -%}
             _build_settings != {{ customer_segmentation.incremental_build_settings(seeds, settings) }}
@@ -162,7 +217,7 @@
 {% macro prune_orders_outside_the_cut() -%}
     {{ customer_segmentation.prune_incremental(
         [('_refreshed_at', dbt.type_timestamp())],
-        'order_id not in (select order_id from ' ~ ref('int_orders')
-        ~ ' where ordered_at < cast(' ~ customer_segmentation.as_of_date() ~ ' as timestamp))',
+        customer_segmentation.stored_key_not_in('order_id', ref('int_orders'),
+            where='upstream.ordered_at < cast(' ~ customer_segmentation.as_of_date() ~ ' as timestamp)'),
         compare_settings=false) }}
 {%- endmacro %}

@@ -20,7 +20,7 @@
 {% macro prune_customer_rows(customers, settings=[]) -%}
     {{ customer_segmentation.prune_incremental(
         customer_segmentation.customer_feature_bookkeeping(),
-        'customer_id not in (select customer_id from ' ~ customers ~ ')',
+        customer_segmentation.stored_key_not_in('customer_id', customers),
         settings=settings) }}
 {%- endmacro %}
 

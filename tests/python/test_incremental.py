@@ -320,6 +320,58 @@ def test_key_tests_check_the_rows_of_the_latest_build(incremental: IncrementalRu
     assert unique_test() == "FAIL 1"
 
 
+# Order facts fed by a staging view of an incremental base model, and that view
+# (the prune pre-hook with `base`: macros/incremental/incremental.sql).
+BASE_FED_FACTS = (("int_orders__converted", "order_id", "stg_raw__orders"),
+                  ("int_order_lines", "order_item_id", "stg_raw__order_items"))
+
+
+def test_replacing_load_prunes_the_order_facts(incremental: IncrementalRun,
+                                               generated_raw_dir: Path, tmp_path: Path):
+    """A replacing load (load_raw.py without --append) that lacks a few orders and
+    their lines: the next incremental build leaves the order facts holding exactly
+    the clean keys. The dropped keys are in no base row any more, so only the
+    prune's lookup of stored rows from loads gone from base can find them."""
+    warehouse = copy_of(incremental.warehouse, tmp_path)
+    dropped = [row[0] for row in warehouse.query(
+        "select order_id from intermediate.int_orders order by order_id limit 3")]
+    listed = ", ".join(f"'{order_id}'" for order_id in dropped)
+    split_rows(generated_raw_dir, tmp_path / "reload", tmp_path / "dropped",
+               {"orders": f"trim(order_id) in ({listed})",
+                "order_items": f"trim(order_id) in ({listed})"})
+    pipeline.run(pipeline.python_script("load_raw.py", str(tmp_path / "reload")),
+                 env=warehouse.env)
+    warehouse.dbt("run", "-s", "+int_orders")
+    for model, key, clean in (*BASE_FED_FACTS, ("int_orders", "order_id", "stg_raw__orders")):
+        stored = warehouse.query(f"select {key} from intermediate.{model}")
+        assert len(stored) == len(set(stored)), model
+        assert set(stored) == set(warehouse.query(f"select {key} from staging.{clean}")), model
+    assert warehouse.query(
+        f"select count(*) from intermediate.int_orders where order_id in ({listed})") == [(0,)]
+
+
+def test_prune_finds_keys_whose_base_rows_were_rewritten(incremental: IncrementalRun,
+                                                         tmp_path: Path):
+    """A base row rewritten as quarantined after the order facts' latest build (as a
+    rebuild of the base model with stricter rules would): the next run deletes its
+    key from the order fact, though its load is still in base."""
+    warehouse = copy_of(incremental.warehouse, tmp_path)
+    rewritten = {}
+    with duckdb.connect(str(warehouse.database)) as con:
+        for model, key, clean in BASE_FED_FACTS:
+            base = clean.replace("stg_", "base_")
+            [(value,)] = con.execute(f"select max({key}) from intermediate.{model}").fetchall()
+            con.execute(
+                f"update staging.{base} set quarantine_reason = 'rewritten_by_test', "
+                f"_refreshed_at = (select max(_refreshed_at) from intermediate.{model}) "
+                f"+ interval 1 second where {key} = ? and quarantine_reason is null", [value])
+            rewritten[model] = (key, value)
+    warehouse.dbt("run", "-s", *(model for model, _, _ in BASE_FED_FACTS))
+    for model, (key, value) in rewritten.items():
+        assert warehouse.query(
+            f"select count(*) from intermediate.{model} where {key} = ?", [value]) == [(0,)], model
+
+
 def test_fct_orders_follows_the_cut_back_and_forth(incremental: IncrementalRun,
                                                    warehouse: BuiltWarehouse, tmp_path: Path):
     """fct_orders is incremental (doc block incremental_fct_orders): on a copy, an

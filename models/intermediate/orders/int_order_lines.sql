@@ -2,13 +2,15 @@
 -- Incremental (doc block `incremental_order_facts`): a build recomputes the lines
 -- loaded since the last one, the lines of orders int_orders__converted refreshed
 -- since, and the lines of products loaded since.
+-- depends_on: {{ ref('base_raw__order_items') }} (the prune pre-hook reads its changed rows)
 {{
     config(
         materialized=incremental_materialization(),
         unique_key='order_item_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ prune_order_facts('order_item_id', ref('stg_raw__order_items'), seeds=order_fact_seeds()) }}",
+        pre_hook="{{ prune_order_facts('order_item_id', ref('stg_raw__order_items'), seeds=order_fact_seeds(),
+                                     base=ref('base_raw__order_items')) }}",
     )
 }}
 

@@ -6,13 +6,15 @@
 -- and the last `incremental_lookback_days` days; a replaced load or other settings
 -- are pruned first (macros/incremental/order_facts.sql).
 -- depends_on: {{ ref('stg_raw__fx_rates') }}
+-- depends_on: {{ ref('base_raw__orders') }} (the prune pre-hook reads its changed rows)
 {{
     config(
         materialized=incremental_materialization(),
         unique_key='order_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ prune_order_facts('order_id', ref('stg_raw__orders'), seeds=order_fact_seeds()) }}",
+        pre_hook="{{ prune_order_facts('order_id', ref('stg_raw__orders'), seeds=order_fact_seeds(),
+                                     base=ref('base_raw__orders')) }}",
     )
 }}
 
