@@ -9,7 +9,10 @@ load and an append. The append holds what makes stored verdicts change:
 - the earliest rates of one currency: its early orders are `missing_fx_rate`
   until the append brings the rates;
 - copies of some first-load orders and lines (an overlapping export): duplicate
-  keys across loads.
+  keys across loads;
+- a share of the campaign sends and survey responses, and copies of a few
+  first-load ones: new rows of the other incremental base models, and duplicate
+  keys across loads there too.
 
 After the first build and the append, dbt builds incrementally. A copy of that
 warehouse is then rebuilt with ``--full-refresh`` from the same raw tables: the
@@ -35,8 +38,13 @@ from customer_segmentation.bench.data import (
     split_rows,
 )
 
-INCREMENTAL_BASE = ("base_raw__orders", "base_raw__order_items", "base_raw__customers")
-QUARANTINE = ("quarantine_raw__orders", "quarantine_raw__order_items", "quarantine_raw__customers")
+INCREMENTAL_BASE = ("base_raw__orders", "base_raw__order_items", "base_raw__customers",
+                    "base_raw__campaign_sends", "base_raw__survey_responses")
+QUARANTINE = tuple(table.replace("base_", "quarantine_") for table in INCREMENTAL_BASE)
+# Appended rows of the tables without a date to split on (key column, key suffix):
+# keys ending in the suffix go to the append; RESENT_ROWS of the others are copied.
+APPENDED_BY_KEY = {"campaign_sends": ("send_id", "7"), "survey_responses": ("response_id", "3")}
+RESENT_ROWS = 5
 ORDER_FACTS = ("int_orders__converted", "int_order_lines", "int_orders")
 # Incremental by customer (doc block incremental_customer_features).
 CUSTOMER_FEATURES = ("int_customer_behaviour", "int_customer_spend_mix",
@@ -85,6 +93,8 @@ def append_conditions(full: Path, day: date) -> dict[str, str]:
              f"+ {EARLY_RATE_DAYS} as varchar) from {rates} where {in_currency})")
     conditions["orders"] = f"({conditions['orders']}) or order_id in ({late})"
     conditions["fx_rates"] = f"({conditions['fx_rates']}) or ({early})"
+    for table, (key, suffix) in APPENDED_BY_KEY.items():
+        conditions[table] = f"trim({key}) like '%{suffix}'"
     return conditions
 
 
@@ -116,6 +126,11 @@ def add_resent_copies(full: Path, append: Path, day: date, resent: list[str]) ->
                        f"where order_id in ({listed})",
         "customers": moved,
     }
+    for table, (key, suffix) in APPENDED_BY_KEY.items():
+        # a subquery: the ORDER BY and LIMIT must not apply to the union below
+        copies[table] = (f"select * from (select * from {read_table_sql(full, table)} "
+                         f"where trim({key}) not like '%{suffix}' order by {key} "
+                         f"limit {RESENT_ROWS})")
     con = duckdb.connect()
     for table, rows in copies.items():
         target = append / f"{table}.parquet"
@@ -210,6 +225,22 @@ def test_append_clears_and_adds_verdicts(scenario: Scenario):
     assert before.get("orphan_order", 0) > after.get("orphan_order", 0)
     assert before.get("missing_fx_rate", 0) > after.get("missing_fx_rate", 0)
     assert after.get("duplicate_key", 0) >= before.get("duplicate_key", 0) + 2 * RESENT_ORDERS
+
+
+def test_sends_and_responses_recomputed_new_rows_and_their_keys(scenario: Scenario):
+    """The campaign sends and survey responses base models recomputed the appended
+    rows, the copies and the first-load rows sharing their keys (re-ranked), and
+    kept the other stored rows."""
+    for table in APPENDED_BY_KEY:
+        [(recomputed, duplicates, total)] = scenario.incremental.query(
+            f"with latest as (select max(_refreshed_at) as at from staging.base_raw__{table}) "
+            "select count(*) filter (where _refreshed_at = latest.at), "
+            "count(*) filter (where _refreshed_at = latest.at "
+            "and quarantine_reason = 'duplicate_key'), count(*) "
+            f"from staging.base_raw__{table} cross join latest")
+        assert scenario.appended[table] > 0, table
+        assert scenario.appended[table] + 2 * RESENT_ROWS <= recomputed < total / 2, table
+        assert duplicates >= 1, table
 
 
 def test_moved_customers_orders_changed_country(scenario: Scenario):

@@ -1,11 +1,19 @@
 -- Every raw survey_responses row, typed, with the reason it cannot be used (NULL = clean).
+-- Incremental (doc block `incremental_base_models`): new loads, plus stored rows the
+-- clock can clear, plus the other rows of their keys.
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key=['_load_id', '_source_row'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ prune_base_rows('survey_responses') }}",
+    )
+}}
+
 with
 
-source as (
-
-    select * from {{ source('raw', 'survey_responses') }}
-
-),
+{{ base_source_rows('survey_responses', 'response_id', ['future_timestamp']) }},
 
 typed as (
 
@@ -65,5 +73,7 @@ select
     answer_text,
     answer_score,
     responded_at,
-    {{ base_lineage_and_verdict() }}
+    {{ base_lineage_and_verdict() }},
+    {{ build_run_timestamp() }} as _refreshed_at,
+    {{ incremental_build_settings() }} as _build_settings
 from ranked
