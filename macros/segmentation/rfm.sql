@@ -26,6 +26,44 @@ orders as (
 
 ),
 
+per_customer as (
+
+    -- one pass over the orders: the qualifying orders' values and the monetary value
+    select
+        customer_id,
+        count(case when is_qualifying then 1 end) as frequency,
+        min(case when is_qualifying then ordered_date_utc end) as first_order_date,
+        max(case when is_qualifying then ordered_date_utc end) as last_order_date,
+        max(case when is_qualifying then ordered_at end) as last_ordered_at,
+        sum(case when counts_toward_monetary then net_amount else 0 end) as monetary
+    from orders
+    group by customer_id
+
+),
+
+latest_gaps as (
+
+    {#- The gap before the latest qualifying order (latest by ordered_at, then
+        order_id): 0 when another one shares its ordered_at, else back to the
+        latest date before it. Aggregates over a join, not lead() over a window
+        sorted per customer: that window took 4.3 of 8.2 s at 1M customers. -#}
+    select
+        orders.customer_id,
+        case
+            when sum(case when orders.ordered_at = per_customer.last_ordered_at then 1 else 0 end) > 1
+                then 0
+            else {{ days_between(
+                'max(case when orders.ordered_at < per_customer.last_ordered_at then orders.ordered_date_utc end)',
+                'max(per_customer.last_order_date)') }}
+        end as latest_gap_days
+    from orders
+    inner join per_customer
+        on orders.customer_id = per_customer.customer_id
+    where orders.is_qualifying
+    group by orders.customer_id
+
+),
+
 customers as (
 
     -- Everyone known at the date: a profile that existed, or any order.
@@ -34,51 +72,7 @@ customers as (
     cross join as_of
     where signup_at is null or signup_at < cast(as_of.as_of_date as timestamp)
     union
-    select customer_id from orders
-
-),
-
-qualifying as (
-
-    select
-        customer_id,
-        ordered_date_utc,
-        row_number() over (
-            partition by customer_id order by ordered_at desc, order_id desc
-        ) as recency_rank,
-        lead(ordered_date_utc) over (
-            partition by customer_id order by ordered_at desc, order_id desc
-        ) as previous_order_date
-    from orders
-    where is_qualifying
-
-),
-
-qualifying_stats as (
-
-    select
-        customer_id,
-        count(*) as frequency,
-        min(ordered_date_utc) as first_order_date,
-        max(ordered_date_utc) as last_order_date,
-        max(
-            case
-                when recency_rank = 1 and previous_order_date is not null
-                    then {{ days_between('previous_order_date', 'ordered_date_utc') }}
-            end
-        ) as latest_gap_days
-    from qualifying
-    group by customer_id
-
-),
-
-monetary_per_customer as (
-
-    select
-        customer_id,
-        sum(case when counts_toward_monetary then net_amount else 0 end) as monetary
-    from orders
-    group by customer_id
+    select customer_id from per_customer
 
 ),
 
@@ -86,16 +80,16 @@ values_per_customer as (
 
     select
         customers.customer_id,
-        qualifying_stats.frequency,
-        qualifying_stats.first_order_date,
-        qualifying_stats.last_order_date,
-        qualifying_stats.latest_gap_days,
-        monetary_per_customer.monetary
+        per_customer.frequency,
+        per_customer.first_order_date,
+        per_customer.last_order_date,
+        latest_gaps.latest_gap_days,
+        per_customer.monetary
     from customers
-    left join qualifying_stats
-        on customers.customer_id = qualifying_stats.customer_id
-    left join monetary_per_customer
-        on customers.customer_id = monetary_per_customer.customer_id
+    left join per_customer
+        on customers.customer_id = per_customer.customer_id
+    left join latest_gaps
+        on customers.customer_id = latest_gaps.customer_id
 
 ),
 
@@ -105,7 +99,7 @@ with_recency as (
         values_per_customer.customer_id,
         as_of.as_of_date,
         case
-            when values_per_customer.frequency is not null
+            when values_per_customer.frequency > 0
                 then {{ days_between('values_per_customer.last_order_date', 'as_of.as_of_date') }}
         end as recency_days,
         coalesce(values_per_customer.frequency, 0) as frequency,
