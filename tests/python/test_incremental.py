@@ -19,7 +19,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
@@ -46,6 +46,8 @@ CUSTOMER_FEATURES = {
     "int_customer_spend_mix": ("int_orders",),
     "int_customer_occasion_shares": ("int_orders", "int_order_occasions"),
 }
+# Incremental per-campaign table (doc block incremental_campaign_send_segments).
+CAMPAIGN_SEGMENTS = "int_campaign_send_segments"
 # Bookkeeping of the incremental models: when rows were loaded and computed.
 BOOKKEEPING = {"_loaded_at", "_refreshed_at", "_customer_loaded_at"}
 LATE_RATE_DAYS_BEFORE_END = 30
@@ -61,6 +63,12 @@ class IncrementalRun:
     late_line_orders: list[str]
     appended: dict[str, int]
     first_purchases_before: dict[str, date]  # after the first build
+    campaign_sends_before: set[tuple[str, str, date]]  # after the first build
+
+
+# What a campaign's rows are computed for: (campaign_id, customer_id, campaign_start_date).
+CAMPAIGN_SENDS = ("select campaign_id, customer_id, campaign_start_date "
+                  "from intermediate.int_campaign_sends")
 
 
 # Each customer's first qualifying purchase (local date), from the order facts
@@ -146,11 +154,13 @@ def incremental(tmp_path_factory: pytest.TempPathFactory, generated_raw_dir: Pat
     rows = split_rows(generated_raw_dir, workdir / "base", workdir / "append", conditions)
     built = build_warehouse(workdir / "wh", workdir / "base")
     first_purchases_before = dict(built.query(FIRST_PURCHASES))
+    campaign_sends_before = set(built.query(CAMPAIGN_SENDS))
     pipeline.run(pipeline.python_script("load_raw.py", str(workdir / "append"), "--append"),
                  env=built.env)
     built.build_log = pipeline.build(built.env, "duckdb", target_path=built.target_path)
     appended = {k.split(".", 1)[1]: v for k, v in rows.items() if k.startswith("append.")}
-    return IncrementalRun(built, late_rate, late_orders, appended, first_purchases_before)
+    return IncrementalRun(built, late_rate, late_orders, appended, first_purchases_before,
+                          campaign_sends_before)
 
 
 def test_append_added_the_held_out_rows(incremental: IncrementalRun):
@@ -274,6 +284,116 @@ def test_customer_features_recomputed_only_the_changed_customers(incremental: In
         assert recomputed - changed <= newly_known, (model, sorted(recomputed - changed)[:5])
         # a part of the customers: at this size ~20% have an order in the lookback days
         assert 0 < len(recomputed) < total / 2, (model, len(recomputed), total)
+
+
+def test_campaign_send_segments_equal_a_full_build(incremental: IncrementalRun,
+                                                   warehouse: BuiltWarehouse):
+    skip = build_time_columns(warehouse.target_path)[CAMPAIGN_SEGMENTS]
+    assert "_refreshed_at" in skip and "_orders_before" not in skip
+    found = differences(incremental.warehouse.database, warehouse.database, "intermediate",
+                        CAMPAIGN_SEGMENTS, skip)
+    assert not found, "\n".join(found)
+
+
+def campaign_starts(warehouse: BuiltWarehouse) -> dict[str, datetime]:
+    """Each campaign's start in int_campaign_sends, as the timestamp orders are cut at."""
+    rows = warehouse.query(
+        "select distinct campaign_id, campaign_start_date from intermediate.int_campaign_sends")
+    return {campaign_id: datetime.combine(start, time.min) for campaign_id, start in rows}
+
+
+def campaigns_recomputed_since(warehouse: BuiltWarehouse, since: datetime) -> set[str]:
+    return {r[0] for r in warehouse.query(
+        f"select distinct campaign_id from intermediate.{CAMPAIGN_SEGMENTS} "
+        "where _refreshed_at > ?", [since])}
+
+
+def test_campaign_send_segments_recomputed_the_campaigns_with_changed_inputs(
+    incremental: IncrementalRun,
+):
+    """The second build recomputed the campaigns whose sends changed and those that
+    start after an order (with a customer) the build refreshed in int_orders, and
+    no other. Here the late lines of the first orders, dated before every campaign,
+    refresh them all: the next test shows a build that recomputes only some."""
+    warehouse = incremental.warehouse
+    [(first_build, second_build)] = warehouse.query(
+        "select min(_refreshed_at), max(_refreshed_at) from intermediate.int_orders")
+    [(earliest_refreshed,)] = warehouse.query(
+        "select min(ordered_at) from intermediate.int_orders "
+        "where customer_id is not null and _refreshed_at = ?", [second_build])
+    sends_after = set(warehouse.query(CAMPAIGN_SENDS))
+    changed_sends = {row[0] for row in sends_after ^ incremental.campaign_sends_before}
+    after_refreshed = {campaign_id for campaign_id, start in campaign_starts(warehouse).items()
+                       if earliest_refreshed < start}
+    expected = changed_sends | after_refreshed
+    assert set(incremental.late_line_orders) <= {r[0] for r in warehouse.query(
+        "select order_id from intermediate.int_orders where _refreshed_at = ?", [second_build])}
+    assert expected, "the append should touch a campaign (late lines of early orders)"
+    assert campaigns_recomputed_since(warehouse, first_build) == expected
+
+
+def test_campaign_send_segments_recompute_only_the_changed_campaigns(
+    incremental: IncrementalRun, tmp_path: Path,
+):
+    """On a copy: a build with no change recomputes no campaign. Then, in place of
+    upstream changes, an order dated between the two newest campaign starts is
+    deleted from int_orders (no refreshed row shows it: the order-count rule), a
+    customer of the oldest campaign is no longer sent, the second campaign is sent
+    to one more customer and the third is not sent at all any more. The next build
+    recomputes exactly the campaigns starting after that order and the two whose
+    sends changed, drops the third (pre-hook), and the table then equals a full
+    refresh of the same inputs."""
+    copy = copy_of(incremental.warehouse, tmp_path)
+
+    def latest() -> datetime:
+        return copy.query(f"select max(_refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}")[0][0]
+
+    unchanged = latest()
+    copy.dbt("run", "-s", CAMPAIGN_SEGMENTS)
+    assert campaigns_recomputed_since(copy, unchanged) == set()
+
+    starts = campaign_starts(copy)
+    by_start = sorted(starts, key=lambda campaign_id: (starts[campaign_id], campaign_id))
+    assert len(by_start) >= 4, by_start
+    oldest, second, gone, newest = by_start[0], by_start[1], by_start[2], by_start[-1]
+    with duckdb.connect(str(copy.database)) as con:
+        [(order_id, ordered_at)] = con.execute(
+            "select order_id, ordered_at from intermediate.int_orders "
+            "where customer_id is not null and ordered_at >= ? and ordered_at < ? "
+            "order by order_id limit 1", [starts[by_start[-2]], starts[newest]]).fetchall()
+        con.execute("delete from intermediate.int_orders where order_id = ?", [order_id])
+        con.execute(
+            "delete from intermediate.int_campaign_sends where campaign_id = ? and customer_id = "
+            "(select min(customer_id) from intermediate.int_campaign_sends where campaign_id = ?)",
+            [oldest, oldest])
+        con.execute(
+            "insert into intermediate.int_campaign_sends "
+            "select * replace ((select min(customer_id) from intermediate.int_orders "
+            "where customer_id not in (select customer_id from intermediate.int_campaign_sends "
+            "where campaign_id = $1)) as customer_id, send_id || '_added' as send_id) "
+            "from intermediate.int_campaign_sends where campaign_id = $1 "
+            "order by send_id limit 1",
+            [second])
+        con.execute("delete from intermediate.int_campaign_sends where campaign_id = ?", [gone])
+    expected = {oldest, second} | {campaign_id for campaign_id, start in starts.items()
+                                   if ordered_at < start}
+    assert newest in expected and gone not in expected, (expected, starts)
+
+    before = latest()
+    copy.dbt("run", "-s", CAMPAIGN_SEGMENTS)
+    assert campaigns_recomputed_since(copy, before) == expected
+    assert copy.query(f"select count(*) from intermediate.{CAMPAIGN_SEGMENTS} "
+                      "where campaign_id = ?", [gone]) == [(0,)]
+
+    full_dir = tmp_path / "full"
+    full_dir.mkdir()
+    full = copy_of(copy, full_dir)
+    full.dbt("run", "-s", CAMPAIGN_SEGMENTS, "--full-refresh")
+    assert full.query(f"select count(distinct _refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}"
+                      ) == [(1,)]
+    found = differences(copy.database, full.database, "intermediate", CAMPAIGN_SEGMENTS,
+                        {"_refreshed_at"})
+    assert not found, "\n".join(found)
 
 
 def copy_of(warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWarehouse:
