@@ -130,14 +130,29 @@
 
 {#- The stale condition of a prune: the stored row's `key` (the table being pruned
     is aliased `stored`) has no row in `upstream` [that passes `where`, a condition
-    on `upstream`'s columns]. NOT EXISTS rather than NOT IN: an anti-join on every
-    engine (PostgreSQL cannot turn NOT IN into one, because of NULL semantics, and
-    DuckDB's NOT IN took 5.7 s against 4.1 s on 28M order lines), and a NULL key
-    upstream cannot make it delete nothing. -#}
+    on `upstream`'s columns]. An anti-join on each engine, and a NULL key upstream
+    cannot make it delete nothing. -#}
 {% macro stored_key_not_in(key, upstream, where=none) -%}
+    {{ return(adapter.dispatch('stored_key_not_in', 'customer_segmentation')(key, upstream, where)) }}
+{%- endmacro %}
+
+{#- NOT EXISTS: PostgreSQL plans it as an anti-join; NOT IN it cannot (NULL
+    semantics), and its hashed-subplan fallback degrades badly past work_mem. -#}
+{% macro default__stored_key_not_in(key, upstream, where=none) -%}
 not exists (
             select 1 from {{ upstream }} as upstream
             where upstream.{{ key }} = stored.{{ key }}{% if where %} and {{ where }}{% endif %}
+        )
+{%- endmacro %}
+
+{#- NOT IN over the non-NULL upstream keys: DuckDB hashes the list. As a DELETE on
+    the 1M bench warehouse it took 1.0 s on fct_orders (11.8M rows, with the cut
+    as `where`) against 2.7 s for NOT EXISTS; 0.7-1.2 s against 0.8-0.9 s on the
+    other order tables. -#}
+{% macro duckdb__stored_key_not_in(key, upstream, where=none) -%}
+stored.{{ key }} not in (
+            select upstream.{{ key }} from {{ upstream }} as upstream
+            where upstream.{{ key }} is not null{% if where %} and {{ where }}{% endif %}
         )
 {%- endmacro %}
 
