@@ -91,26 +91,17 @@ stored_counts as (
 
 recomputed_campaigns as (
 
-    -- a send without a stored row: a new campaign or customer, or the start moved
-    select sends.campaign_id
+    -- a send without a stored row (a new campaign or customer, or the start moved)
+    -- or a stored row without a send (a customer no longer sent, or the start
+    -- moved; campaigns no longer sent at all are deleted by the pre-hook)
+    select coalesce(sends.campaign_id, stored_rows.campaign_id) as campaign_id
     from sends
-    left join {{ this }} as stored_rows
+    full outer join {{ this }} as stored_rows
         on
             sends.campaign_id = stored_rows.campaign_id
             and sends.customer_id = stored_rows.customer_id
             and sends.campaign_start_date = stored_rows.campaign_start_date
-    where stored_rows.campaign_id is null
-    union
-    -- a stored row without a send: a customer no longer sent, or the start moved
-    -- (campaigns no longer sent at all are deleted by the pre-hook)
-    select stored_rows.campaign_id
-    from {{ this }} as stored_rows
-    left join sends
-        on
-            stored_rows.campaign_id = sends.campaign_id
-            and stored_rows.customer_id = sends.customer_id
-            and stored_rows.campaign_start_date = sends.campaign_start_date
-    where sends.campaign_id is null
+    where sends.campaign_id is null or stored_rows.campaign_id is null
     union
     -- an order before the start was refreshed (new, re-priced, new lines, moved
     -- to another customer or date) since the stored rows were computed
