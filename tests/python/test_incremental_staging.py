@@ -21,6 +21,7 @@ base, quarantine, order-fact and mart tables of the two must be equal.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
@@ -292,3 +293,53 @@ def test_marts_equal_a_full_refresh(scenario: Scenario):
         found += differences(scenario.incremental.database, scenario.full_refresh.database,
                              "marts", table, skip.get(table, set()))
     assert not found, "\n".join(found)
+
+
+ROWS_RECONCILE_ITEMS = ("source_rows_reconcile_raw_order_items_stg_raw__order_items"
+                        "__quarantine_raw__order_items")
+
+
+@pytest.mark.parametrize("doubled_load", ["other", "same"])
+def test_rows_reconcile_finds_a_lost_row_and_a_doubled_row(scenario: Scenario, tmp_path: Path,
+                                                           doubled_load: str):
+    """Test rows_reconcile (macros/tests/rows_reconcile.sql) compares rows by load and
+    row number. On a copy, one line of the first load is dropped from base and one
+    doubled, and the test must name both rows:
+    - other: the doubled line is the append's line with the same row number, so the
+      copies per row number alone are unchanged (the test grouped by row number only
+      before, and passed);
+    - same: the doubled line is another of the first load, so that load's row count
+      is unchanged and only its fingerprint differs."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(scenario.incremental.database, copy)
+    warehouse = BuiltWarehouse(scenario.incremental.raw_dir, copy, tmp_path / "target",
+                               {**scenario.incremental.env, "DUCKDB_PATH": str(copy)})
+
+    def run_test() -> str:
+        output = warehouse.dbt("test", "-s", ROWS_RECONCILE_ITEMS, check=False)
+        results = re.findall(rf"\b(PASS|FAIL \d+) {ROWS_RECONCILE_ITEMS}\b", output)
+        assert len(results) == 1, output[-2000:]
+        return results[0]
+
+    assert run_test() == "PASS"
+    raw_rows = dict(warehouse.query(
+        "select _loaded_at, count(*) from raw.order_items group by _loaded_at"))
+    first, second = sorted(raw_rows)
+    lost = (first, 1)
+    doubled = (second, 1) if doubled_load == "other" else (first, 2)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("delete from staging.base_raw__order_items "
+                    "where _loaded_at = ? and _source_row = ?", list(lost))
+        con.execute("insert into staging.base_raw__order_items select * from "
+                    "staging.base_raw__order_items where _loaded_at = ? and _source_row = ?",
+                    list(doubled))
+    placed = dict(raw_rows)
+    placed[lost[0]] -= 1
+    placed[doubled[0]] += 1
+    expected = {(lost[0], lost[1], 1, 0), (doubled[0], doubled[1], 1, 2)} | {
+        (load, None, raw_rows[load], placed[load]) for load in {lost[0], doubled[0]}}
+    assert run_test() == f"FAIL {len(expected)}"
+    # The test's failing rows: its compiled SQL, run on the copy (no --store-failures,
+    # which the project turns off for data tests).
+    [compiled] = (tmp_path / "target" / "compiled").rglob("source_rows_reconcile_raw_orde*.sql")
+    assert set(warehouse.query(compiled.read_text())) == expected
