@@ -8,6 +8,9 @@ warehouse and can run while a demo build is open.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -61,6 +64,26 @@ class BuiltWarehouse:
             check=False,
         )
         return result.stdout
+
+    def copy_to(self, directory: Path) -> BuiltWarehouse:
+        """A copy of the warehouse file, with its own dbt target, for tests that change it."""
+        copy = directory / "copy.duckdb"
+        shutil.copy(self.database, copy)
+        return dataclasses.replace(self, database=copy, target_path=directory / "target",
+                                   env={**self.env, "DUCKDB_PATH": str(copy)})
+
+    def data_test_result(self, name: str, *args: str) -> str:
+        """`dbt test` of one data test: "PASS" or "FAIL <rows>"."""
+        output = self.dbt("test", "-s", name, *args, check=False)
+        results = re.findall(rf"\b(PASS|FAIL \d+) {name}\b", output)
+        assert len(results) == 1, output[-2000:]
+        return results[0]
+
+    def data_test_failures(self, name_glob: str) -> set[tuple]:
+        """The rows a data test returns, by running its SQL as the latest `dbt test`
+        compiled it (the project turns --store-failures off for data tests)."""
+        [compiled] = (self.target_path / "compiled").rglob(f"{name_glob}.sql")
+        return set(self.query(compiled.read_text()))
 
 
 def build_warehouse(

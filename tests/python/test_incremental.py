@@ -14,10 +14,7 @@ move all their orders to their own country (occasion tables).
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import re
-import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -343,7 +340,7 @@ def test_campaign_send_segments_recompute_only_the_changed_campaigns(
     recomputes exactly the campaigns starting after that order and the two whose
     sends changed, drops the third (pre-hook), and the table then equals a full
     refresh of the same inputs."""
-    copy = copy_of(incremental.warehouse, tmp_path)
+    copy = incremental.warehouse.copy_to(tmp_path)
 
     def latest() -> datetime:
         return copy.query(f"select max(_refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}")[0][0]
@@ -387,21 +384,13 @@ def test_campaign_send_segments_recompute_only_the_changed_campaigns(
 
     full_dir = tmp_path / "full"
     full_dir.mkdir()
-    full = copy_of(copy, full_dir)
+    full = copy.copy_to(full_dir)
     full.dbt("run", "-s", CAMPAIGN_SEGMENTS, "--full-refresh")
     assert full.query(f"select count(distinct _refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}"
                       ) == [(1,)]
     found = differences(copy.database, full.database, "intermediate", CAMPAIGN_SEGMENTS,
                         {"_refreshed_at"})
     assert not found, "\n".join(found)
-
-
-def copy_of(warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWarehouse:
-    """A copy of the warehouse file, with its own dbt target, for tests that change it."""
-    copy = tmp_path / "copy.duckdb"
-    shutil.copy(warehouse.database, copy)
-    return dataclasses.replace(warehouse, database=copy, target_path=tmp_path / "target",
-                               env={**warehouse.env, "DUCKDB_PATH": str(copy)})
 
 
 @pytest.mark.parametrize(("table", "test_name", "key"), [
@@ -417,15 +406,12 @@ def test_key_tests_check_the_rows_of_the_latest_build(incremental: IncrementalRu
     the latest build (macros/tests/where_subquery.sql). On a copy of the warehouse:
     an older duplicate, which delete+insert cannot write, passes it and fails it
     with test_all_rows; a duplicate among the latest build's rows fails it."""
-    warehouse = copy_of(incremental.warehouse, tmp_path)
+    warehouse = incremental.warehouse.copy_to(tmp_path)
     copy = warehouse.database
     latest = f"(select max(_refreshed_at) from {table})"
 
     def unique_test(*args: str) -> str:
-        output = warehouse.dbt("test", "-s", test_name, *args, check=False)
-        results = re.findall(rf"\b(PASS|FAIL \d+) {test_name}\b", output)
-        assert len(results) == 1, output[-2000:]
-        return results[0]
+        return warehouse.data_test_result(test_name, *args)
 
     def duplicate(condition: str) -> None:
         with duckdb.connect(str(copy)) as con:
@@ -452,7 +438,7 @@ def test_replacing_load_prunes_the_order_facts(incremental: IncrementalRun,
     their lines: the next incremental build leaves the order facts holding exactly
     the clean keys. The dropped keys are in no base row any more, so only the
     prune's lookup of stored rows from loads gone from base can find them."""
-    warehouse = copy_of(incremental.warehouse, tmp_path)
+    warehouse = incremental.warehouse.copy_to(tmp_path)
     dropped = [row[0] for row in warehouse.query(
         "select order_id from intermediate.int_orders order by order_id limit 3")]
     listed = ", ".join(f"'{order_id}'" for order_id in dropped)
@@ -475,7 +461,7 @@ def test_prune_finds_keys_whose_base_rows_were_rewritten(incremental: Incrementa
     """A base row rewritten as quarantined after the order facts' latest build (as a
     rebuild of the base model with stricter rules would): the next run deletes its
     key from the order fact, though its load is still in base."""
-    warehouse = copy_of(incremental.warehouse, tmp_path)
+    warehouse = incremental.warehouse.copy_to(tmp_path)
     rewritten = {}
     with duckdb.connect(str(warehouse.database)) as con:
         for model, key, clean in BASE_FED_FACTS:
@@ -497,7 +483,7 @@ def test_fct_orders_follows_the_cut_back_and_forth(incremental: IncrementalRun,
     """fct_orders is incremental (doc block incremental_fct_orders): on a copy, an
     incremental run for an earlier as_of_date leaves exactly the orders before it,
     and a run back at the default date gives the full build's mart again."""
-    moved = copy_of(incremental.warehouse, tmp_path)
+    moved = incremental.warehouse.copy_to(tmp_path)
     copy = moved.database
     earlier = date.fromisoformat(incremental.late_rate[1]) - timedelta(days=90)
     moved.dbt("run", "-s", "int_as_of_date", "fct_orders", "--vars",

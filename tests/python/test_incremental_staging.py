@@ -21,7 +21,6 @@ base, quarantine, order-fact and mart tables of the two must be equal.
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
@@ -310,16 +309,10 @@ def test_rows_reconcile_finds_a_lost_row_and_a_doubled_row(scenario: Scenario, t
       before, and passed);
     - same: the doubled line is another of the first load, so that load's row count
       is unchanged and only its fingerprint differs."""
-    copy = tmp_path / "copy.duckdb"
-    shutil.copy(scenario.incremental.database, copy)
-    warehouse = BuiltWarehouse(scenario.incremental.raw_dir, copy, tmp_path / "target",
-                               {**scenario.incremental.env, "DUCKDB_PATH": str(copy)})
+    warehouse = scenario.incremental.copy_to(tmp_path)
 
     def run_test() -> str:
-        output = warehouse.dbt("test", "-s", ROWS_RECONCILE_ITEMS, check=False)
-        results = re.findall(rf"\b(PASS|FAIL \d+) {ROWS_RECONCILE_ITEMS}\b", output)
-        assert len(results) == 1, output[-2000:]
-        return results[0]
+        return warehouse.data_test_result(ROWS_RECONCILE_ITEMS)
 
     assert run_test() == "PASS"
     raw_rows = dict(warehouse.query(
@@ -327,7 +320,7 @@ def test_rows_reconcile_finds_a_lost_row_and_a_doubled_row(scenario: Scenario, t
     first, second = sorted(raw_rows)
     lost = (first, 1)
     doubled = (second, 1) if doubled_load == "other" else (first, 2)
-    with duckdb.connect(str(copy)) as con:
+    with duckdb.connect(str(warehouse.database)) as con:
         con.execute("delete from staging.base_raw__order_items "
                     "where _loaded_at = ? and _source_row = ?", list(lost))
         con.execute("insert into staging.base_raw__order_items select * from "
@@ -339,7 +332,4 @@ def test_rows_reconcile_finds_a_lost_row_and_a_doubled_row(scenario: Scenario, t
     expected = {(lost[0], lost[1], 1, 0), (doubled[0], doubled[1], 1, 2)} | {
         (load, None, raw_rows[load], placed[load]) for load in {lost[0], doubled[0]}}
     assert run_test() == f"FAIL {len(expected)}"
-    # The test's failing rows: its compiled SQL, run on the copy (no --store-failures,
-    # which the project turns off for data tests).
-    [compiled] = (tmp_path / "target" / "compiled").rglob("source_rows_reconcile_raw_orde*.sql")
-    assert set(warehouse.query(compiled.read_text())) == expected
+    assert warehouse.data_test_failures("source_rows_reconcile_raw_orde*") == expected

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from statistics import NormalDist
 
+import duckdb
 import pandas as pd
 import pytest
 from conftest import E2E_SEED, BuiltWarehouse
@@ -79,6 +80,27 @@ def test_every_customer_once_per_segment_type_in_memberships(warehouse):
     for segment_type, members in per_type.items():
         assert members == customers, f"{segment_type}: customers missing or extra"
     assert memberships["segment_value"].notna().all()
+
+
+def test_once_per_segment_type_test_fails_on_a_wrong_membership(warehouse: BuiltWarehouse,
+                                                                tmp_path: Path):
+    """The dbt test assert_every_customer_once_per_segment_type, on a copy of the
+    memberships with one customer's membership deleted and another's type renamed
+    (still 14 memberships, still 14 distinct types): it returns both customers."""
+    copy = warehouse.copy_to(tmp_path)
+    test_name = "assert_every_customer_once_per_segment_type"
+    assert copy.data_test_result(test_name) == "PASS"
+    first, second = (row[0] for row in copy.query(
+        "select customer_id from marts.customer_segments order by customer_id limit 2"))
+    types = len(SEGMENT_TYPES)
+    with duckdb.connect(str(copy.database)) as con:
+        con.execute("delete from marts.segment_memberships "
+                    "where customer_id = ? and segment_type = 'gender'", [first])
+        con.execute("update marts.segment_memberships set segment_type = 'not_a_type' "
+                    "where customer_id = ? and segment_type = 'gender'", [second])
+    assert copy.data_test_result(test_name) == "FAIL 2"
+    assert copy.data_test_failures(test_name) == {
+        (first, types - 1, types - 1), (second, types, types - 1)}
 
 
 def test_memberships_match_the_wide_assignments(warehouse):
