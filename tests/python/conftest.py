@@ -67,6 +67,7 @@ class BuiltWarehouse:
 
     def copy_to(self, directory: Path) -> BuiltWarehouse:
         """A copy of the warehouse file, with its own dbt target, for tests that change it."""
+        directory.mkdir(parents=True, exist_ok=True)
         copy = directory / "copy.duckdb"
         shutil.copy(self.database, copy)
         return dataclasses.replace(self, database=copy, target_path=directory / "target",

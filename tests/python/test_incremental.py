@@ -382,9 +382,7 @@ def test_campaign_send_segments_recompute_only_the_changed_campaigns(
     assert copy.query(f"select count(*) from intermediate.{CAMPAIGN_SEGMENTS} "
                       "where campaign_id = ?", [gone]) == [(0,)]
 
-    full_dir = tmp_path / "full"
-    full_dir.mkdir()
-    full = copy.copy_to(full_dir)
+    full = copy.copy_to(tmp_path / "full")
     full.dbt("run", "-s", CAMPAIGN_SEGMENTS, "--full-refresh")
     assert full.query(f"select count(distinct _refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}"
                       ) == [(1,)]
@@ -476,6 +474,46 @@ def test_prune_finds_keys_whose_base_rows_were_rewritten(incremental: Incrementa
     for model, (key, value) in rewritten.items():
         assert warehouse.query(
             f"select count(*) from intermediate.{model} where {key} = ?", [value]) == [(0,)], model
+
+
+def test_order_occasions_follow_a_lost_first_purchase(incremental: IncrementalRun,
+                                                      tmp_path: Path):
+    """A customer's first qualifying order gone from int_order_local_times (as a
+    replacing load without it leaves it), no other order of theirs refreshed: the
+    next run moves the anniversary anchor of all their orders to the next qualifying
+    day, as a full refresh does (doc block incremental_order_occasions)."""
+    copy = incremental.warehouse.copy_to(tmp_path / "incremental")
+    qualifying_days = """
+        select local_times.customer_id, local_times.order_id, local_times.order_date_local
+        from intermediate.int_order_local_times as local_times
+        inner join intermediate.int_orders as orders on local_times.order_id = orders.order_id
+        where orders.is_qualifying"""
+    # a customer with qualifying orders on at least two days, and their first order
+    [(customer, first_order, second_day)] = copy.query(f"""
+        with days as ({qualifying_days}),
+        ranked as (
+            select *, dense_rank() over (partition by customer_id order by order_date_local) as day
+            from days
+        )
+        select customer_id, min(order_id) filter (where day = 1),
+               min(order_date_local) filter (where day = 2)
+        from ranked
+        group by customer_id
+        having count(*) filter (where day = 1) = 1 and max(day) >= 2
+        order by customer_id
+        limit 1""")
+    with duckdb.connect(str(copy.database)) as con:
+        con.execute("delete from intermediate.int_order_local_times where order_id = ?",
+                    [first_order])
+    copy.dbt("run", "-s", "int_order_occasions")
+    assert set(copy.query("select first_order_date_local from intermediate.int_order_occasions "
+                          "where customer_id = ?", [customer])) == {(second_day,)}
+
+    full = copy.copy_to(tmp_path / "full")
+    full.dbt("run", "-s", "int_order_occasions", "--full-refresh")
+    found = differences(copy.database, full.database, "intermediate", "int_order_occasions",
+                        {"_refreshed_at"})
+    assert not found, "\n".join(found)
 
 
 def test_fct_orders_follows_the_cut_back_and_forth(incremental: IncrementalRun,

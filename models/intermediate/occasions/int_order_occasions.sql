@@ -4,7 +4,8 @@
 -- Incremental (doc block `incremental_order_occasions`): a build recomputes the
 -- orders int_order_local_times refreshed since the last one (a customers load
 -- refreshes all of the customer's orders there), and every order of a customer
--- whose first qualifying purchase moved (the anniversary anchor of all of them).
+-- whose first qualifying purchase moved (the anniversary anchor of all of them)
+-- or is gone from the stored rows (the pre-hook deleted it).
 {{
     config(
         materialized=incremental_materialization(),
@@ -16,6 +17,17 @@
 }}
 
 with
+
+orders as (
+
+    select
+        order_id,
+        is_gift,
+        has_promo_code,
+        is_qualifying
+    from {{ ref('int_orders') }}
+
+),
 
 {% if is_incremental() -%}
 stored as (
@@ -38,24 +50,54 @@ refreshed_orders as (
 
 ),
 
-{% endif -%}
+stored_first_purchase_days as (
 
-orders as (
-
+    -- the stored orders on each customer's stored first purchase day, and whether
+    -- one of them still qualifies
     select
-        order_id,
-        is_gift,
-        has_promo_code,
-        is_qualifying
-    from {{ ref('int_orders') }}
+        stored_rows.customer_id,
+        max(case when orders.is_qualifying then 1 else 0 end) as has_qualifying_order
+    from {{ this }} as stored_rows
+    left join orders
+        on stored_rows.order_id = orders.order_id
+    where stored_rows.order_date_local = stored_rows.first_order_date_local
+    group by stored_rows.customer_id
 
 ),
+
+lost_first_purchases as (
+
+    -- customers whose stored first qualifying purchase is gone: the pre-hook
+    -- deleted it (a replacing load without it), and no qualifying order is left on
+    -- that day. No other order of theirs need have been refreshed.
+    select stored_rows.customer_id
+    from {{ this }} as stored_rows
+    left join stored_first_purchase_days
+        on stored_rows.customer_id = stored_first_purchase_days.customer_id
+    where
+        stored_rows.first_order_date_local is not null
+        and coalesce(stored_first_purchase_days.has_qualifying_order, 0) = 0
+    group by stored_rows.customer_id
+
+),
+
+rechecked_customers as (
+
+    select refreshed_orders.customer_id
+    from refreshed_orders
+    union
+    select lost_first_purchases.customer_id
+    from lost_first_purchases
+
+),
+
+{% endif -%}
 
 first_purchases as (
 
     -- Local date of each customer's first qualifying order (any date: an order
     -- after as_of_date can never be earlier than one before it); on an
-    -- incremental build, of the customers with a refreshed order, over all their orders.
+    -- incremental build, of the rechecked customers, over all their orders.
     select
         all_local_times.customer_id,
         min(all_local_times.order_date_local) as first_order_date_local
@@ -64,7 +106,7 @@ first_purchases as (
         on all_local_times.order_id = orders.order_id
     where orders.is_qualifying
     {%- if is_incremental() %}
-        and all_local_times.customer_id in (select refreshed_orders.customer_id from refreshed_orders)
+        and all_local_times.customer_id in (select rechecked_customers.customer_id from rechecked_customers)
     {%- endif %}
     group by all_local_times.customer_id
 
@@ -77,15 +119,15 @@ stored_first_purchases as (
         customer_id,
         max(first_order_date_local) as first_order_date_local
     from {{ this }}
-    where customer_id in (select refreshed_orders.customer_id from refreshed_orders)
+    where customer_id in (select rechecked_customers.customer_id from rechecked_customers)
     group by customer_id
 
 ),
 
 moved_first_purchases as (
 
-    -- customers with a refreshed order whose first qualifying purchase is not the
-    -- stored one (a new or late order before it, or it stopped qualifying)
+    -- rechecked customers whose first qualifying purchase is not the stored one (a
+    -- new or late order before it, it stopped qualifying, or it is gone)
     select first_purchases.customer_id
     from first_purchases
     left join stored_first_purchases
