@@ -225,17 +225,37 @@ tier_milestones as (
 
 ),
 
+upcoming_calendar as (
+
+    -- The shopping occasions of each country in the horizon. Only their windows
+    -- are read below: all 7.8M windows joined to 9.4M orders cost most of this
+    -- model's time (1M customers) for ~36k holiday rows.
+    select distinct
+        calendar.country_code,
+        calendar.occasion_name
+    from {{ ref('occasion_calendar') }} as calendar
+    cross join {{ ref('int_as_of_date') }} as as_of
+    where
+        calendar.occasion_date > as_of.as_of_date
+        and calendar.occasion_date <= cast({{ dbt.dateadd('day', horizon, 'as_of.as_of_date') }} as date)
+
+),
+
 shopped_occasions as (
 
-    -- Occasions each customer has bought for before: a qualifying order before
-    -- as_of_date in the window of one of its occurrences (the holidays CTE keeps
-    -- only earlier occurrences than the upcoming one).
+    -- Occasions each customer has bought for before, of those in the horizon: a
+    -- qualifying order before as_of_date in the window of one of its occurrences
+    -- (the holidays CTE keeps only earlier occurrences than the upcoming one).
     select distinct
         windows.customer_id,
         windows.occasion_country_code,
         windows.occasion_name,
         windows.occasion_date
     from {{ ref('int_order_occasion_windows') }} as windows
+    inner join upcoming_calendar
+        on
+            windows.occasion_country_code = upcoming_calendar.country_code
+            and windows.occasion_name = upcoming_calendar.occasion_name
     inner join order_history
         on windows.order_id = order_history.order_id
 
