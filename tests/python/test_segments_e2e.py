@@ -86,7 +86,8 @@ def test_once_per_segment_type_test_fails_on_a_wrong_membership(warehouse: Built
                                                                 tmp_path: Path):
     """The dbt test assert_every_customer_once_per_segment_type, on a copy of the
     memberships with one customer's membership deleted and another's type renamed
-    (still 14 memberships, still 14 distinct types): it returns both customers."""
+    (the second still has 14 memberships of 14 distinct types, which the test passed
+    before): it returns both customers."""
     copy = warehouse.copy_to(tmp_path)
     test_name = "assert_every_customer_once_per_segment_type"
     assert copy.data_test_result(test_name) == "PASS"
