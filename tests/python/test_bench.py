@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from conftest import BuiltWarehouse
 
@@ -47,15 +49,78 @@ def test_split_holds_out_the_last_day_and_loses_nothing(split, generated_raw_dir
     assert latest < day
 
 
-def test_duckdb_baseline_agrees_with_customer_rfm(tmp_path: Path, generated_raw_dir: Path,
-                                                  warehouse: BuiltWarehouse):
+def _as_parquet(raw_dir: Path, tmp_path: Path) -> Path:
+    """The raw CSV files as the Parquet files the benchmark's baselines read."""
     parquet = tmp_path / "raw"
-    data.split_rows(generated_raw_dir, parquet, tmp_path / "none", held_out={})
-    answer = baselines.duckdb_rfm(parquet).to_pandas()
+    data.split_rows(raw_dir, parquet, tmp_path / "none", held_out={})
+    return parquet
+
+
+@pytest.mark.parametrize("validated", [False, True], ids=["plain", "validated"])
+def test_duckdb_baseline_agrees_with_customer_rfm(tmp_path: Path, generated_raw_dir: Path,
+                                                  warehouse: BuiltWarehouse, validated: bool):
+    answer = baselines.duckdb_rfm(_as_parquet(generated_raw_dir, tmp_path),
+                                  validated=validated).to_pandas()
     agreement = checks.compare("duckdb_query", answer, checks.mart_rfm(warehouse.database))
     assert agreement.ok, agreement
     assert agreement.mart_monetary_total == agreement.baseline_monetary_total
     assert (answer["frequency"] > 0).sum() > 100
+
+
+def _baseline_rows(raw_dir: Path, validated: bool, cte: str, columns: str) -> Counter[tuple]:
+    inputs = (baselines._validated_inputs if validated else baselines._plain_inputs)(raw_dir, "USD")
+    return Counter(duckdb.sql(f"with {inputs} select {columns} from {cte}").fetchall())
+
+
+def test_validated_baseline_keeps_the_rows_staging_keeps(tmp_path: Path, dirty_raw_dir: Path,
+                                                         dirty_warehouse: BuiltWarehouse):
+    """Baseline (c) really checks: on faulty data it keeps exactly staging's clean
+    orders and lines, which the plain query does not (so the data has faults that
+    matter to both tables)."""
+    parquet = _as_parquet(dirty_raw_dir, tmp_path)
+    line_columns = "order_id, product_id, quantity, unit_price, discount"
+    staged_orders = Counter(dirty_warehouse.query(
+        "select order_id, customer_id, ordered_at, status, currency from staging.stg_raw__orders"))
+    staged_lines = Counter(dirty_warehouse.query(
+        "select order_id, product_id, quantity, unit_price, discount_amount "
+        "from staging.stg_raw__order_items"))
+
+    order_columns = "order_id, customer_id, ordered_at, status, currency"
+    assert _baseline_rows(parquet, True, "orders", order_columns) == staged_orders
+    assert _baseline_rows(parquet, True, "order_lines", line_columns) == staged_lines
+    with pytest.raises(duckdb.Error):  # the plain query cannot even cast the faulty text
+        _baseline_rows(parquet, False, "order_lines", line_columns)
+
+
+def test_validated_baseline_drops_each_faulty_order(tmp_path: Path):
+    """The order checks the generated faults do not reach, one faulty order each."""
+    orders = [  # (order_id, ordered_at, status, currency, is_gift)
+        ("ok", "2024-03-01 10:00:00", "completed", "USD", "true"),
+        ("dup", "2024-03-02 10:00:00", "completed", "USD", "no"),
+        ("dup", "2024-03-03 10:00:00", "returned", "USD", "no"),  # repeated id: first row kept
+        ("bad_bool", "2024-03-01 10:00:00", "completed", "USD", "maybe"),
+        ("bad_status", "2024-03-01 10:00:00", "lost", "USD", ""),
+        ("bad_time", "2024-03-01 25:00", "completed", "USD", ""),
+        ("future", "2999-01-01 00:00:00", "completed", "USD", ""),
+        ("before_rate", "2024-02-28 10:00:00", "completed", "EUR", ""),
+        ("after_rate", "2024-03-01 10:00:00", "completed", " eur ", ""),
+        ("no_rate", "2024-03-01 10:00:00", "completed", "GBP", ""),
+    ]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    columns = ("order_id", "ordered_at", "status", "currency", "is_gift")
+    tables = {
+        "orders": [dict(zip(columns, row, strict=True)) | {"customer_id": "C1"} for row in orders],
+        "fx_rates": [{"currency": "EUR", "rate_date": "2024-02-29", "rate_to_reporting": "1.1"},
+                     {"currency": "GBP", "rate_date": "2024-02-29", "rate_to_reporting": "-1"}],
+        "order_items": [{"order_item_id": "L1", "order_id": "ok", "product_id": "P1",
+                         "quantity": "1", "unit_price": "2.50", "discount_amount": ""}],
+    }
+    for table, rows in tables.items():
+        pd.DataFrame(rows).to_parquet(raw / f"{table}.parquet")
+    kept = _baseline_rows(raw, True, "orders", "order_id, status")
+    assert kept == Counter({("ok", "completed"): 1, ("dup", "completed"): 1,
+                            ("after_rate", "completed"): 1})
 
 
 def test_compare_finds_a_cent(warehouse: BuiltWarehouse):

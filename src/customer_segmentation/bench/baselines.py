@@ -26,20 +26,9 @@ def _table(raw_dir: Path, table: str) -> str:
     return "read_parquet('" + str(raw_dir / f"{table}.parquet").replace("'", "''") + "')"
 
 
-def rfm_query(raw_dir: Path, segment_map: Path = SEGMENT_MAP,
-              currency: str = REPORTING_CURRENCY, as_of_date: date | None = None) -> str:
-    """The baseline query: one row per known customer, customer_rfm's columns.
-
-    ``as_of_date``: the date to compute for; default the day after the latest order.
-    """
-    seeds = "'" + str(segment_map).replace("'", "''") + "'"
-    as_of = (
-        f"select date '{as_of_date.isoformat()}' as as_of_date"
-        if as_of_date is not None
-        else "select max(order_date) + 1 as as_of_date from usable"
-    )
+def _plain_inputs(raw_dir: Path, currency: str) -> str:
+    """The CTEs `orders`, `fx` and `order_lines`, cast from the raw text as it comes."""
     return f"""
-with
 orders as (
     select
         trim(order_id) as order_id,
@@ -57,6 +46,207 @@ fx as (
         cast(rate_to_reporting as decimal(18, 8)) as rate
     from {_table(raw_dir, 'fx_rates')}
 ),
+order_lines as (
+    select
+        trim(order_id) as order_id,
+        trim(product_id) as product_id,
+        cast(quantity as integer) as quantity,
+        cast(unit_price as decimal(18, 4)) as unit_price,
+        coalesce(cast(nullif(trim(discount_amount), '') as decimal(18, 4)), 0) as discount
+    from {_table(raw_dir, 'order_items')}
+)"""
+
+
+# The raw contract's grammar (../shared/raw-contract.md, "Types"), as the staging
+# layer checks it; written again here because a baseline must not reuse the
+# project's SQL.
+_WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+_INT = "[+-]?[0-9]{1,18}"
+_DECIMAL = "[+-]?([0-9]{1,13}([.][0-9]*)?|[.][0-9]+)"
+_TIMESTAMP = ("[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?"
+              "(Z|[+-][0-9]{2}(:?[0-9]{2})?)?")
+_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def _text(column: str) -> str:
+    """Trimmed of whitespace, empty as NULL."""
+    return f"nullif(trim({column}, {_WHITESPACE}), '')"
+
+
+def _parsed(column: str, pattern: str, cast: str) -> str:
+    """NULL unless the text matches the contract's grammar for its type."""
+    return (f"case when regexp_full_match({_text(column)}, '{pattern}') "
+            f"then {cast.format(_text(column))} end")
+
+
+def _numbered_table(raw_dir: Path, table: str) -> str:
+    """The raw file with its row number: the first of a repeated key is the one kept."""
+    path = str(raw_dir / f"{table}.parquet").replace("'", "''")
+    return f"read_parquet('{path}', file_row_number = true)"
+
+
+def _first_of_each_key(name: str, rows: str, key: str, columns: str) -> str:
+    """CTEs ending in ``name``: ``columns`` of the first row (by file row) of each
+    ``key`` in CTE ``rows``.
+
+    Only the rows of repeated keys go through the window: the cheapest exact form
+    measured on 28M lines (see bench/README.md, "Validation alone").
+    """
+    return f"""{name}_repeated as (
+    select {key} from {rows} group by {key} having count(*) > 1
+),
+{name} as (
+    select {columns} from {rows}
+    where {key} not in (select {key} from {name}_repeated)
+    union all
+    select {columns} from {rows}
+    where {key} in (select {key} from {name}_repeated)
+    qualify row_number() over (partition by {key} order by file_row_number) = 1
+)"""
+
+
+def _validated_inputs(raw_dir: Path, currency: str) -> str:
+    """`orders`, `fx` and `order_lines` with the raw contract's checks applied.
+
+    What staging quarantines on the three tables that decide which orders and
+    lines count: missing keys; text that does not parse as its type; a status
+    outside the four known; an order or rate after now; a non-positive rate; an
+    order in a currency without a rate on or before its day; a negative price; a
+    quantity beyond max_line_quantity (10000); a line of an order with no clean
+    row; and every repeated key after its first row (the first clean row of a key
+    is kept). Customers and products are read as the plain query reads them.
+    """
+    return f"""
+fx_checked as (
+    select
+        upper({_text('currency')}) as currency,
+        {_parsed('rate_date', _DATE, 'try_cast({} as date)')} as rate_date,
+        {_parsed('rate_to_reporting', _DECIMAL, 'cast({} as decimal(18, 8))')} as rate,
+        file_row_number
+    from {_numbered_table(raw_dir, 'fx_rates')}
+),
+fx_clean as (
+    select * from fx_checked
+    where currency is not null and rate_date is not null and rate > 0
+      and rate_date <= cast(now() as date)
+),
+fx as (
+    select currency, rate_date, rate from fx_clean
+    qualify row_number() over (partition by currency, rate_date order by file_row_number) = 1
+),
+fx_coverage as (
+    select currency, min(rate_date) as first_rate_date from fx group by currency
+),
+orders_typed as (
+    select
+        {_text('order_id')} as order_id,
+        {_text('customer_id')} as customer_id,
+        {_parsed('ordered_at', _TIMESTAMP, 'cast(try_cast({} as timestamptz) as timestamp)')}
+            as ordered_at,
+        coalesce(replace(replace(lower({_text('status')}), '-', '_'), ' ', '_'), 'completed')
+            as status,
+        coalesce(upper({_text('currency')}), '{currency}') as currency,
+        {_text('is_gift')} is not null
+            and lower({_text('is_gift')})
+                not in ('true', '1', 'yes', 't', 'y', 'false', '0', 'no', 'f', 'n')
+            as bad_is_gift,
+        file_row_number
+    from {_numbered_table(raw_dir, 'orders')}
+),
+orders_checked as (
+    select
+        orders_typed.*,
+        orders_typed.order_id is not null
+        and orders_typed.ordered_at is not null
+        and not orders_typed.bad_is_gift
+        and orders_typed.status in ('completed', 'cancelled', 'returned', 'pending')
+        and orders_typed.ordered_at <= cast(now() as timestamp)
+        and (orders_typed.currency = '{currency}'
+             or cast(orders_typed.ordered_at as date) >= fx_coverage.first_rate_date)
+            as is_clean
+    from orders_typed
+    left join fx_coverage on orders_typed.currency = fx_coverage.currency
+),
+orders_clean as (select * from orders_checked where is_clean),
+{_first_of_each_key(
+    'orders', 'orders_clean', 'order_id',
+    'order_id, customer_id, ordered_at, cast(ordered_at as date) as order_date, status, currency')},
+lines_typed as (
+    select
+        {_text('order_item_id')} as order_item_id,
+        {_text('order_id')} as order_id,
+        {_text('product_id')} as product_id,
+        {_parsed('quantity', _INT, 'cast({} as bigint)')} as quantity,
+        {_parsed('unit_price', _DECIMAL, 'cast({} as decimal(18, 4))')} as unit_price,
+        {_text('discount_amount')} is not null as has_discount,
+        {_parsed('discount_amount', _DECIMAL, 'cast({} as decimal(18, 4))')} as discount,
+        file_row_number
+    from {_numbered_table(raw_dir, 'order_items')}
+),
+lines_checked as (
+    select
+        lines_typed.*,
+        -- a CASE, not AND: DuckDB would push an AND list into the scan and trim twice
+        case
+            when lines_typed.order_item_id is null or lines_typed.order_id is null
+                 or lines_typed.product_id is null or lines_typed.quantity is null
+                 or lines_typed.unit_price is null
+                 or (lines_typed.has_discount and lines_typed.discount is null)
+                 or lines_typed.unit_price < 0 or abs(lines_typed.quantity) > 10000
+                 or clean_order_ids.order_id is null
+                then false
+            else true
+        end as is_clean
+    from lines_typed
+    left join (select distinct order_id from orders_clean) as clean_order_ids
+        on lines_typed.order_id = clean_order_ids.order_id
+),
+lines_clean as (
+    select
+        order_item_id, order_id, product_id, quantity, unit_price,
+        coalesce(discount, 0) as discount, file_row_number
+    from lines_checked
+    where is_clean
+),
+{_first_of_each_key(
+    'order_lines', 'lines_clean', 'order_item_id',
+    'order_id, product_id, quantity, unit_price, discount')}"""
+
+
+def validated_rfm_query(raw_dir: Path, segment_map: Path = SEGMENT_MAP,
+                        currency: str = REPORTING_CURRENCY,
+                        as_of_date: date | None = None) -> str:
+    """Baseline (c): the baseline query with the raw contract's checks (_validated_inputs).
+
+    What validation alone costs, written as one query: no quarantine tables, no
+    writes, no tests. On clean data it answers as the plain query does.
+    """
+    return _rfm_from(_validated_inputs(raw_dir, currency), raw_dir, segment_map, currency,
+                     as_of_date)
+
+
+def rfm_query(raw_dir: Path, segment_map: Path = SEGMENT_MAP,
+              currency: str = REPORTING_CURRENCY, as_of_date: date | None = None) -> str:
+    """The baseline query: one row per known customer, customer_rfm's columns.
+
+    ``as_of_date``: the date to compute for; default the day after the latest order.
+    """
+    return _rfm_from(_plain_inputs(raw_dir, currency), raw_dir, segment_map, currency,
+                     as_of_date)
+
+
+def _rfm_from(inputs: str, raw_dir: Path, segment_map: Path, currency: str,
+              as_of_date: date | None) -> str:
+    """customer_rfm from the CTEs `orders`, `fx` and `order_lines` that ``inputs`` defines."""
+    seeds = "'" + str(segment_map).replace("'", "''") + "'"
+    as_of = (
+        f"select date '{as_of_date.isoformat()}' as as_of_date"
+        if as_of_date is not None
+        else "select max(order_date) + 1 as as_of_date from usable"
+    )
+    return f"""
+with
+{inputs},
 converted as (
     select
         orders.*,
@@ -73,14 +263,10 @@ as_of as (
     {as_of}
 ),
 merchandise as (
-    select
-        trim(items.order_id) as order_id,
-        cast(items.quantity as integer) as quantity,
-        cast(items.unit_price as decimal(18, 4)) as unit_price,
-        coalesce(cast(nullif(trim(items.discount_amount), '') as decimal(18, 4)), 0) as discount
-    from {_table(raw_dir, 'order_items')} as items
+    select order_lines.*
+    from order_lines
     left join {_table(raw_dir, 'products')} as products
-        on trim(items.product_id) = trim(products.product_id)
+        on order_lines.product_id = trim(products.product_id)
     where coalesce(lower(trim(products.category)), '') != 'non_product'
 ),
 order_net as (
@@ -165,8 +351,11 @@ left join segment_map
 """
 
 
-def duckdb_rfm(raw_dir: Path, as_of_date: date | None = None) -> pa.Table:
-    """Run the baseline query on an in-memory DuckDB (all cores, default memory limit)."""
+def duckdb_rfm(raw_dir: Path, as_of_date: date | None = None,
+               validated: bool = False) -> pa.Table:
+    """Run baseline (a), or (c) when ``validated``, on an in-memory DuckDB (all cores,
+    default memory limit)."""
+    query = validated_rfm_query if validated else rfm_query
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
-    return con.sql(rfm_query(raw_dir, as_of_date=as_of_date)).to_arrow_table()
+    return con.sql(query(raw_dir, as_of_date=as_of_date)).to_arrow_table()
