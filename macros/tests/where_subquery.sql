@@ -6,7 +6,12 @@
     delete+insert key. Such a test checks nothing less than on the whole table:
     the materialization deletes every stored row whose key is in the new batch,
     so a duplicate key can only arise inside the batch. A full build writes every
-    row in one batch, so there it tests the whole table. `--vars
+    row in one batch, so there it tests the whole table. The same holds for the
+    key of a staging view over an incremental base model (`stg_raw__orders`,
+    `stg_raw__order_items`): a base build rewrites every stored row of each key
+    it reads (macros/incremental/base_rows.sql), so two clean rows of one key
+    are either both in the latest build or were both in an earlier one, whose
+    test saw them. `--vars
     '{test_all_rows: true}'` tests every row anyway (after a failed build, say). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}

@@ -29,7 +29,9 @@ renamed as (
 
         -- lineage
         _source_row,
-        _loaded_at
+        _loaded_at,
+        -- when base_raw__order_items last wrote the row (the key test reads the latest build's)
+        _refreshed_at
 
     from order_items
 

@@ -36,7 +36,9 @@ renamed as (
 
         -- lineage
         orders._source_row,
-        orders._loaded_at
+        orders._loaded_at,
+        -- when base_raw__orders last wrote the row (the key test reads the latest build's)
+        orders._refreshed_at
 
     from orders
     left join country_aliases
