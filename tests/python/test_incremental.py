@@ -15,6 +15,7 @@ move all their orders to their own country (occasion tables).
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -389,6 +390,49 @@ def test_campaign_send_segments_recompute_only_the_changed_campaigns(
     found = differences(copy.database, full.database, "intermediate", CAMPAIGN_SEGMENTS,
                         {"_refreshed_at"})
     assert not found, "\n".join(found)
+
+
+# What a dbt project needs to build (dbt_project.yml's paths), for a copy with a changed seed.
+PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "analyses",
+                 "tests/dbt")
+
+
+def test_campaign_send_segments_recompute_every_campaign_after_a_segment_map_change(
+    incremental: IncrementalRun, tmp_path: Path,
+):
+    """rfm_segment_map is part of the model's build settings
+    (macros/incremental/per_campaign.sql): on a copy of the project whose map
+    renames one cell's segment, an incremental run recomputes every campaign, and
+    the table equals a full refresh of the same inputs. Without the seed in the
+    settings no campaign is recomputed and the stored segments stay stale."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in PROJECT_PARTS:
+        source = pipeline.PROJECT_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, project / part)
+        else:
+            shutil.copy(source, project / part)
+    segment_map = project / "seeds" / "rfm_segment_map.csv"
+    header, first, *rest = segment_map.read_text().splitlines()
+    assert first == "1,1,1,lost", first
+    segment_map.write_text("\n".join([header, "1,1,1,lost_renamed", *rest]) + "\n")
+
+    copy = incremental.warehouse.copy_to(tmp_path / "warehouse")
+    in_copy = ("--project-dir", str(project))
+    before = copy.query(f"select max(_refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}")[0][0]
+    copy.dbt("seed", "-s", "rfm_segment_map", *in_copy)
+    copy.dbt("run", "-s", CAMPAIGN_SEGMENTS, *in_copy)
+    assert campaigns_recomputed_since(copy, before) == set(campaign_starts(copy))
+
+    full = copy.copy_to(tmp_path / "full")
+    full.dbt("run", "-s", CAMPAIGN_SEGMENTS, "--full-refresh", *in_copy)
+    found = differences(copy.database, full.database, "intermediate", CAMPAIGN_SEGMENTS,
+                        {"_refreshed_at"})
+    assert not found, "\n".join(found)
+    [(renamed,)] = copy.query(f"select count(*) from intermediate.{CAMPAIGN_SEGMENTS} "
+                              "where rfm_segment_at_send = 'lost_renamed'")
+    assert renamed > 0, "some send should fall in the renamed cell (1, 1, 1)"
 
 
 @pytest.mark.parametrize(("table", "test_name", "key", "shown"), [
