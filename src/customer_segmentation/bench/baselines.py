@@ -19,11 +19,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from customer_segmentation.bench.data import _sql_path
 from customer_segmentation.rfm_reference import REPORTING_CURRENCY, SEGMENT_MAP
 
 
-def _table(raw_dir: Path, table: str) -> str:
-    return "read_parquet('" + str(raw_dir / f"{table}.parquet").replace("'", "''") + "')"
+def _table(raw_dir: Path, table: str, file_row_number: bool = False) -> str:
+    """The raw file; ``file_row_number``: with its row number, to keep the first row
+    of a repeated key."""
+    options = ", file_row_number = true" if file_row_number else ""
+    return f"read_parquet({_sql_path(raw_dir / f'{table}.parquet')}{options})"
 
 
 def _plain_inputs(raw_dir: Path, currency: str) -> str:
@@ -79,12 +83,6 @@ def _parsed(column: str, pattern: str, cast: str) -> str:
             f"then {cast.format(_text(column))} end")
 
 
-def _numbered_table(raw_dir: Path, table: str) -> str:
-    """The raw file with its row number: the first of a repeated key is the one kept."""
-    path = str(raw_dir / f"{table}.parquet").replace("'", "''")
-    return f"read_parquet('{path}', file_row_number = true)"
-
-
 def _first_of_each_key(name: str, rows: str, key: str, columns: str) -> str:
     """CTEs ending in ``name``: ``columns`` of the first row (by file row) of each
     ``key`` in CTE ``rows``.
@@ -123,7 +121,7 @@ fx_checked as (
         {_parsed('rate_date', _DATE, 'try_cast({} as date)')} as rate_date,
         {_parsed('rate_to_reporting', _DECIMAL, 'cast({} as decimal(18, 8))')} as rate,
         file_row_number
-    from {_numbered_table(raw_dir, 'fx_rates')}
+    from {_table(raw_dir, 'fx_rates', file_row_number=True)}
 ),
 fx_clean as (
     select * from fx_checked
@@ -151,7 +149,7 @@ orders_typed as (
                 not in ('true', '1', 'yes', 't', 'y', 'false', '0', 'no', 'f', 'n')
             as bad_is_gift,
         file_row_number
-    from {_numbered_table(raw_dir, 'orders')}
+    from {_table(raw_dir, 'orders', file_row_number=True)}
 ),
 orders_checked as (
     select
@@ -181,7 +179,7 @@ lines_typed as (
         {_text('discount_amount')} is not null as has_discount,
         {_parsed('discount_amount', _DECIMAL, 'cast({} as decimal(18, 4))')} as discount,
         file_row_number
-    from {_numbered_table(raw_dir, 'order_items')}
+    from {_table(raw_dir, 'order_items', file_row_number=True)}
 ),
 lines_checked as (
     select
@@ -239,7 +237,7 @@ def rfm_query(raw_dir: Path, segment_map: Path = SEGMENT_MAP,
 def _rfm_from(inputs: str, raw_dir: Path, segment_map: Path, currency: str,
               as_of_date: date | None) -> str:
     """customer_rfm from the CTEs `orders`, `fx` and `order_lines` that ``inputs`` defines."""
-    seeds = "'" + str(segment_map).replace("'", "''") + "'"
+    seeds = _sql_path(segment_map)
     as_of = (
         f"select date '{as_of_date.isoformat()}' as as_of_date"
         if as_of_date is not None
