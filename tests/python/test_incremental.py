@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from conftest import BuiltWarehouse, build_warehouse
 from warehouse_diff import build_time_columns, differences, mart_tables
 
@@ -392,9 +393,17 @@ def test_campaign_send_segments_recompute_only_the_changed_campaigns(
     assert not found, "\n".join(found)
 
 
-# What a dbt project needs to build (dbt_project.yml's paths), for a copy with a changed seed.
-PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "analyses",
-                 "tests/dbt")
+def copy_dbt_project(target: Path) -> None:
+    """dbt_project.yml and the folders its `*-paths` name: a project to change a seed in."""
+    config = yaml.safe_load((pipeline.PROJECT_ROOT / "dbt_project.yml").read_text())
+    folders = [folder for key, paths in config.items() if key.endswith("-paths")
+               for folder in paths]
+    assert "seeds" in folders and "models" in folders, folders
+    target.mkdir()
+    shutil.copy(pipeline.PROJECT_ROOT / "dbt_project.yml", target)
+    for folder in folders:
+        if (pipeline.PROJECT_ROOT / folder).is_dir():
+            shutil.copytree(pipeline.PROJECT_ROOT / folder, target / folder)
 
 
 def test_campaign_send_segments_recompute_every_campaign_after_a_segment_map_change(
@@ -406,13 +415,7 @@ def test_campaign_send_segments_recompute_every_campaign_after_a_segment_map_cha
     the table equals a full refresh of the same inputs. Without the seed in the
     settings no campaign is recomputed and the stored segments stay stale."""
     project = tmp_path / "project"
-    project.mkdir()
-    for part in PROJECT_PARTS:
-        source = pipeline.PROJECT_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part)
-        else:
-            shutil.copy(source, project / part)
+    copy_dbt_project(project)
     segment_map = project / "seeds" / "rfm_segment_map.csv"
     header, first, *rest = segment_map.read_text().splitlines()
     assert first == "1,1,1,lost", first
