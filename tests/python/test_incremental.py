@@ -189,13 +189,15 @@ def test_build_was_incremental(incremental: IncrementalRun):
 def test_order_occasions_recomputed_refreshed_orders_and_moved_first_purchases(
     incremental: IncrementalRun,
 ):
-    """int_order_occasions recomputes the orders int_order_local_times refreshed and
-    every order of a customer whose first qualifying purchase moved, nothing else."""
+    """int_order_occasions recomputes the orders int_order_local_times or int_orders
+    refreshed and every order of a customer whose first qualifying purchase moved,
+    nothing else."""
     warehouse = incremental.warehouse
     latest = "(select max(_refreshed_at) from intermediate.{})"
-    refreshed = {row[0] for row in warehouse.query(
-        f"select order_id from intermediate.int_order_local_times "
-        f"where _refreshed_at = {latest.format('int_order_local_times')}")}
+    refreshed = {row[0] for model in ("int_order_local_times", "int_orders")
+                 for row in warehouse.query(
+                     f"select order_id from intermediate.{model} "
+                     f"where _refreshed_at = {latest.format(model)}")}
     after = dict(warehouse.query(FIRST_PURCHASES))
     before = incremental.first_purchases_before
     moved = {c for c in set(before) | set(after) if before.get(c) != after.get(c)}

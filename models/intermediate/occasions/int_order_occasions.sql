@@ -2,10 +2,11 @@
 -- _occasions__docs.md). Not cut at as_of_date: fct_orders and the customer
 -- models filter.
 -- Incremental (doc block `incremental_order_occasions`): a build recomputes the
--- orders int_order_local_times refreshed since the last one (a customers load
--- refreshes all of the customer's orders there), and every order of a customer
--- whose first qualifying purchase moved (the anniversary anchor of all of them)
--- or is gone from the stored rows (the pre-hook deleted it).
+-- orders int_order_local_times or int_orders refreshed since the last one (a
+-- customers load refreshes all of the customer's orders in the first, changed
+-- lines in the second), and every order of a customer whose first qualifying
+-- purchase moved (the anniversary anchor of all of them) or is gone from the
+-- stored rows (the pre-hook deleted it).
 {{
     config(
         materialized=incremental_materialization(),
@@ -47,6 +48,15 @@ refreshed_orders as (
     where
         stored.refreshed_through is null
         or int_order_local_times._refreshed_at > stored.refreshed_through
+    union
+    -- int_orders refreshes an order whose lines changed (is_qualifying, the
+    -- anniversary anchor) without refreshing its local time
+    select
+        int_orders.order_id,
+        int_orders.customer_id
+    from {{ ref('int_orders') }} as int_orders
+    cross join stored
+    where int_orders._refreshed_at > stored.refreshed_through
 
 ),
 
