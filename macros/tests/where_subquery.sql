@@ -11,7 +11,9 @@
     `stg_raw__order_items`): a base build rewrites every stored row of each key
     it reads (macros/incremental/base_rows.sql), so two clean rows of one key
     are either both in the latest build or were both in an earlier one, whose
-    test saw them. `--vars
+    test saw them. And for the key of a view that only filters an incremental
+    model (`int_orders__as_of`): two of its rows with one key are two rows of
+    the model with that key, which that model's own test checks. `--vars
     '{test_all_rows: true}'` tests every row anyway (after a failed build, say). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}

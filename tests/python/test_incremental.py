@@ -450,12 +450,17 @@ def test_campaign_send_segments_recompute_every_campaign_after_a_segment_map_cha
      "order_item_id", "quarantine_reason is null"),
     ("staging.base_raw__orders", "unique_stg_raw__orders_order_id", "order_id",
      "quarantine_reason is null"),
+    # the key of a view that only filters an incremental model: an order it shows
+    ("intermediate.int_orders", "unique_int_orders__as_of_order_id", "order_id",
+     "customer_id is not null and ordered_at < "
+     "(select cast(max(ordered_at) as date) from intermediate.int_orders)"),
 ])
 def test_key_tests_check_the_rows_of_the_latest_build(incremental: IncrementalRun,
                                                        tmp_path: Path, table: str,
                                                        test_name: str, key: str, shown: str):
-    """The unique test on an incremental model's delete+insert key, or on the key of
-    a staging view over an incremental base model, reads the rows of the latest
+    """The unique test on an incremental model's delete+insert key, on the key of a
+    staging view over an incremental base model, or on the key of a view that only
+    filters an incremental model, reads the rows of the latest
     build (macros/tests/where_subquery.sql). On a copy of the warehouse: an older
     duplicate, which the incremental build cannot write, passes it and fails it
     with test_all_rows; a duplicate among the latest build's rows fails it.
