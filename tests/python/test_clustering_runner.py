@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,6 +70,62 @@ def test_fit_is_memoised_per_input(monkeypatch: pytest.MonkeyPatch) -> None:
     assert runner.fit_memoised(frame.copy(), {"k": 2}) is first
     runner.fit_memoised(frame, {"k": 3})
     assert calls == [len(frame), len(frame)]
+
+
+def relation_of(frame: pd.DataFrame) -> duckdb.DuckDBPyRelation:
+    """The frame as a DuckDB relation, as dbt.ref gives it to a dbt Python model."""
+    return duckdb.connect().from_df(frame)
+
+
+def test_relation_key_ignores_row_order_but_not_values_columns_or_params() -> None:
+    frame = small_features()
+    key = runner.relation_key(relation_of(frame), {"k": 2})
+    shuffled = frame.sample(frac=1.0, random_state=2)
+    assert runner.relation_key(relation_of(shuffled), {"k": 2}) == key
+    assert runner.relation_key(relation_of(frame), {"k": 3}) != key
+    changed = frame.copy()
+    changed.loc[0, "monetary"] += 1
+    assert runner.relation_key(relation_of(changed), {"k": 2}) != key
+    # the same values under other column names, and one row fewer
+    renamed = frame.rename(columns={"monetary": "spend"})
+    assert runner.relation_key(relation_of(renamed), {"k": 2}) != key
+    assert runner.relation_key(relation_of(frame.iloc[1:]), {"k": 2}) != key
+
+
+def test_outputs_for_relation_reads_the_features_only_to_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sibling models find the fit without reading the mart into pandas, and
+    their tables equal those of the pandas path."""
+    reads: list[int] = []
+
+    class CountingRelation:
+        def __init__(self, relation: duckdb.DuckDBPyRelation) -> None:
+            self.relation = relation
+            self.columns = relation.columns
+            self.aggregate = relation.aggregate
+
+        def df(self) -> pd.DataFrame:
+            reads.append(1)
+            return self.relation.df()
+
+    monkeypatch.setattr(runner, "_memo", {})
+    frame = small_features()
+
+    def outputs(params: dict[str, int]) -> dict[str, pd.DataFrame]:
+        return runner.outputs_for_relation(CountingRelation(relation_of(frame)), params,
+                                           runner="dbt_python")
+
+    first = outputs({"k": 2})
+    again = outputs({"k": 2})
+    assert reads == [1]
+    expected = runner.outputs_for(frame, {"k": 2}, runner="dbt_python")
+    for name in runner.OUTPUT_TABLES:
+        pd.testing.assert_frame_equal(again[name], first[name])
+        if name != "cluster_runs":  # the run record holds the fit's duration
+            pd.testing.assert_frame_equal(first[name], expected[name])
+    outputs({"k": 3})
+    assert reads == [1, 1]
 
 
 def test_outputs_carry_a_date_and_the_runner() -> None:

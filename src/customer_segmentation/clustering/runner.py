@@ -13,17 +13,20 @@ Each table gets the feature mart's ``as_of_date``; the run record also says whic
 
 Where dbt runs Python (DuckDB), the three tables are three Python models, and a
 model returns one table. They would otherwise fit the same model three times, so
-``outputs_for`` memoises the last result per process, keyed by a content hash of
-the features and the parameters: a ``dbt build`` fits once, and a model run on its
-own refits and gets the same answer (the algorithm is deterministic).
+the fit is memoised per process, keyed by a content digest of the features and
+the parameters: a ``dbt build`` fits once, and a model run on its own refits and
+gets the same answer (the algorithm is deterministic). The dbt models call
+``outputs_for_relation``, whose digest DuckDB computes on the feature mart itself,
+so a model that finds the fit memoised never reads the mart into pandas (about
+2 s for each of the two sibling models at 1M customers).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
@@ -53,7 +56,21 @@ PARAM_VARS: dict[str, str] = {
 }
 
 _lock = threading.Lock()
-_memo: dict[str, ClusteringResult] = {}
+_memo: dict[str, tuple[ClusteringResult, Any]] = {}  # key -> (fit, as_of_date)
+
+
+class Relation(Protocol):
+    """What ``outputs_for_relation`` needs of a DuckDB relation (``dbt.ref`` in a
+    dbt Python model on DuckDB)."""
+
+    @property
+    def columns(self) -> list[str]: ...
+
+    def aggregate(self, aggr_expr: str) -> Relation: ...
+
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+
+    def df(self) -> pd.DataFrame: ...
 
 
 def params_from_vars(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -72,14 +89,41 @@ def features_key(features: pd.DataFrame, params: Mapping[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def fit_memoised(features: pd.DataFrame, params: Mapping[str, Any]) -> ClusteringResult:
-    """``cluster_customers`` once per distinct (features, params) in this process."""
-    key = features_key(features, params)
+def relation_key(relation: Relation, params: Mapping[str, Any]) -> str:
+    """Content digest of a DuckDB relation (row order ignored) and the parameters,
+    computed by DuckDB: the row count and the XOR and the sum of a 64-bit hash of
+    each row. Two different feature sets share it only by a 64-bit collision, and
+    the memo holds one fit per process (a single dbt invocation)."""
+    columns = ", ".join('"' + name.replace('"', '""') + '"' for name in relation.columns)
+    [(rows, xor, total)] = relation.aggregate(
+        f"count(*), bit_xor(hash({columns})), sum(cast(hash({columns}) as hugeint))"
+    ).fetchall()
+    digest = hashlib.sha256(f"{rows}:{xor}:{total}".encode())
+    digest.update(",".join(relation.columns).encode())
+    digest.update(repr(sorted(params.items())).encode())
+    return "relation:" + digest.hexdigest()
+
+
+def _fit_once(
+    key: str, load: Callable[[], pd.DataFrame], params: Mapping[str, Any]
+) -> tuple[ClusteringResult, Any]:
+    """The fit and the as_of_date of the features ``load`` returns, computed once per
+    distinct ``key`` in this process."""
     with _lock:  # dbt runs models on several threads; the second caller waits for the fit
         if key not in _memo:
+            features = load()
+            if features.empty:
+                result = empty_result(features, params)
+            else:
+                result = cluster_customers(features, **params)
             _memo.clear()  # keep one result: a 1M-customer assignment is ~50 MB
-            _memo[key] = cluster_customers(features, **params)
+            _memo[key] = (result, as_of_date_of(features))
         return _memo[key]
+
+
+def fit_memoised(features: pd.DataFrame, params: Mapping[str, Any]) -> ClusteringResult:
+    """``cluster_customers`` once per distinct (features, params) in this process."""
+    return _fit_once(features_key(features, params), lambda: features, params)[0]
 
 
 def as_of_date_of(features: pd.DataFrame) -> Any:
@@ -143,9 +187,21 @@ def outputs_for(
     features: pd.DataFrame, params: Mapping[str, Any], runner: str
 ) -> dict[str, pd.DataFrame]:
     """The three output tables for the feature mart's rows, keyed by table name."""
-    fit = empty_result if features.empty else fit_memoised
-    result = fit(features, params)
-    as_of = as_of_date_of(features)
+    result, as_of = _fit_once(features_key(features, params), lambda: features, params)
+    return _tables(result, as_of, runner)
+
+
+def outputs_for_relation(
+    relation: Relation, params: Mapping[str, Any], runner: str
+) -> dict[str, pd.DataFrame]:
+    """``outputs_for`` the feature mart as a DuckDB relation: it is read into pandas
+    only when this process has not fitted these features yet."""
+    result, as_of = _fit_once(relation_key(relation, params), relation.df, params)
+    return _tables(result, as_of, runner)
+
+
+def _tables(result: ClusteringResult, as_of: Any, runner: str) -> dict[str, pd.DataFrame]:
+    """The three output tables of a fit, with the features' as_of_date and the runner."""
     tables = {
         "customer_clusters": result.assignments,
         "cluster_profiles": result.profiles,

@@ -5,12 +5,12 @@ here rather than inside the package (the same lines are in the two sibling model
 those two also ref `customer_clusters`, to run after it).
 """
 
-from customer_segmentation.clustering.runner import outputs_for, params_from_vars
+from customer_segmentation.clustering.runner import outputs_for_relation, params_from_vars
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    features = dbt.ref("customer_cluster_features").df()
+    features = dbt.ref("customer_cluster_features")
     params = params_from_vars({
         "cluster_k": dbt.config.get("cluster_k"),
         "cluster_k_min": dbt.config.get("cluster_k_min"),
@@ -18,4 +18,4 @@ def model(dbt, session):
         "cluster_sample_size": dbt.config.get("cluster_sample_size"),
         "cluster_seed": dbt.config.get("cluster_seed"),
     })
-    return outputs_for(features, params, runner="dbt_python")["customer_clusters"]
+    return outputs_for_relation(features, params, runner="dbt_python")["customer_clusters"]
