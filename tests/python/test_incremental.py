@@ -440,6 +440,65 @@ def test_campaign_send_segments_recompute_every_campaign_after_a_segment_map_cha
     assert renamed > 0, "some send should fall in the renamed cell (1, 1, 1)"
 
 
+# A seed edit per family of order facts (macros/incremental/incremental.sql:
+# order_fact_seeds, order_occasion_seeds): (seed, line, edited line, the
+# incremental models whose build settings hold the seed, and the tables between
+# the seed and them, rebuilt first).
+OCCASION_TABLES = ("int_order_local_times", "int_order_occasion_windows", "int_order_occasions")
+SEED_EDITS = [
+    ("countries",
+     "US,USA,United States,North America,Northern America,northern,America/New_York,USD,true",
+     "US,USA,United States,North America,Northern America,northern,America/Chicago,USD,true",
+     OCCASION_TABLES, ()),
+    ("occasion_calendar",
+     "US,2024-12-25,christmas_day,Christmas Day,gifting,28,true",
+     "US,2024-12-25,christmas_day,Christmas Day,gifting,3,true",
+     OCCASION_TABLES, ("int_occasion_window_days",)),
+    ("country_aliases", "us,US", "us,CA",
+     ("int_orders__converted", "int_order_lines", "int_orders", *OCCASION_TABLES), ()),
+]
+
+
+@pytest.mark.parametrize(("seed", "line", "edited", "models", "between"), SEED_EDITS,
+                         ids=[edit[0] for edit in SEED_EDITS])
+def test_order_facts_recompute_every_row_after_a_seed_change(
+    incremental: IncrementalRun, tmp_path: Path, seed: str, line: str, edited: str,
+    models: tuple[str, ...], between: tuple[str, ...],
+):
+    """A seed in an order-fact family's build settings: on a copy of the project with
+    one line of the seed changed, an incremental run recomputes every stored row of
+    the family's models, and each table equals a full refresh of the same inputs
+    (and differs from before the edit, so the edit reaches them). Without the seed
+    in the family's list the stored rows are kept and go stale."""
+    project = tmp_path / "project"
+    copy_dbt_project(project)
+    seed_file = project / "seeds" / f"{seed}.csv"
+    lines = seed_file.read_text().splitlines()
+    assert lines.count(line) == 1, f"{seed}: expected one line {line!r}"
+    seed_file.write_text("\n".join(edited if row == line else row for row in lines) + "\n")
+
+    copy = incremental.warehouse.copy_to(tmp_path / "warehouse")
+    in_copy = ("--project-dir", str(project))
+    copy.dbt("seed", "-s", seed, *in_copy)
+    if between:
+        copy.dbt("run", "-s", *between, *in_copy)
+    full = copy.copy_to(tmp_path / "full")
+    copy.dbt("run", "-s", *models, *in_copy)
+    full.dbt("run", "-s", *models, "--full-refresh", *in_copy)
+    for model in models:
+        [(kept,)] = copy.query(
+            f"select count(*) from intermediate.{model} "
+            f"where _refreshed_at < (select max(_refreshed_at) from intermediate.{model})")
+        assert kept == 0, f"{model}: {kept} rows kept from before the {seed} edit"
+        found = differences(copy.database, full.database, "intermediate", model,
+                            {"_refreshed_at"})
+        assert not found, "\n".join(found)
+    changed = [model for model in models
+               if differences(incremental.warehouse.database, full.database, "intermediate",
+                              model, {"_refreshed_at", "_build_settings"})]
+    assert changed, f"the {seed} edit should change some rows of {models}"
+
+
 @pytest.mark.parametrize(("table", "test_name", "key", "shown"), [
     ("intermediate.int_orders", "unique_int_orders_order_id", "order_id", "true"),
     ("staging.base_raw__order_items",
