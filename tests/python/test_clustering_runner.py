@@ -46,32 +46,6 @@ def test_params_from_vars_names_a_bad_value() -> None:
         runner.params_from_vars({"cluster_k_max": "ten"})
 
 
-def test_features_key_ignores_row_order_but_not_values_or_params() -> None:
-    frame = small_features()
-    key = runner.features_key(frame, {"k": 2})
-    assert runner.features_key(frame.sample(frac=1.0, random_state=2), {"k": 2}) == key
-    assert runner.features_key(frame, {"k": 3}) != key
-    changed = frame.copy()
-    changed.loc[0, "monetary"] += 1
-    assert runner.features_key(changed, {"k": 2}) != key
-
-
-def test_fit_is_memoised_per_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    real = runner.cluster_customers
-
-    def counting(features: pd.DataFrame, **params: object):
-        calls.append(len(features))
-        return real(features, **params)
-
-    monkeypatch.setattr(runner, "cluster_customers", counting)
-    frame = small_features()
-    first = runner.fit_memoised(frame, {"k": 2})
-    assert runner.fit_memoised(frame.copy(), {"k": 2}) is first
-    runner.fit_memoised(frame, {"k": 3})
-    assert calls == [len(frame), len(frame)]
-
-
 def relation_of(frame: pd.DataFrame) -> duckdb.DuckDBPyRelation:
     """The frame as a DuckDB relation, as dbt.ref gives it to a dbt Python model."""
     return duckdb.connect().from_df(frame)

@@ -1,7 +1,9 @@
 """Runners around ``cluster_customers``: the dbt Python models and the script path.
 
 One code path for the algorithm: both runners read the feature mart
-``customer_cluster_features``, call ``outputs_for`` and write the same three tables:
+``customer_cluster_features``, fit it with ``_fit`` (the script through
+``outputs_for``, the dbt models through ``outputs_for_relation``) and write the
+same three tables:
 
 - ``customer_clusters``: one row per scored customer (``ASSIGNMENT_COLUMNS``);
 - ``cluster_profiles``: one row per cluster (size, share, feature means in original units);
@@ -13,12 +15,13 @@ Each table gets the feature mart's ``as_of_date``; the run record also says whic
 
 Where dbt runs Python (DuckDB), the three tables are three Python models, and a
 model returns one table. They would otherwise fit the same model three times, so
-the fit is memoised per process, keyed by a content digest of the features and
-the parameters: a ``dbt build`` fits once, and a model run on its own refits and
-gets the same answer (the algorithm is deterministic). The dbt models call
-``outputs_for_relation``, whose digest DuckDB computes on the feature mart itself,
-so a model that finds the fit memoised never reads the mart into pandas (about
-2 s for each of the two sibling models at 1M customers).
+``outputs_for_relation`` memoises the fit per process, keyed by a content digest
+of the features and the parameters: a ``dbt build`` fits once, and a model run on
+its own refits and gets the same answer (the algorithm is deterministic). DuckDB
+computes the digest on the feature mart itself, so a model that finds the fit
+memoised never reads the mart into pandas (about 2 s for each of the two sibling
+models at 1M customers). The script path writes all three tables from one
+``outputs_for`` call, so it fits once without a memo.
 """
 
 from __future__ import annotations
@@ -79,16 +82,6 @@ def params_from_vars(values: Mapping[str, Any]) -> dict[str, Any]:
     return parse_params(params)
 
 
-def features_key(features: pd.DataFrame, params: Mapping[str, Any]) -> str:
-    """Content hash of the features (row order ignored) and the parameters."""
-    ordered = features.sort_values("customer_id", kind="stable", ignore_index=True)
-    row_hashes = pd.util.hash_pandas_object(ordered, index=False).to_numpy()
-    digest = hashlib.sha256(row_hashes.tobytes())
-    digest.update(",".join(map(str, ordered.columns)).encode())
-    digest.update(repr(sorted(params.items())).encode())
-    return digest.hexdigest()
-
-
 def relation_key(relation: Relation, params: Mapping[str, Any]) -> str:
     """Content digest of a DuckDB relation (row order ignored) and the parameters,
     computed by DuckDB: the row count and the XOR and the sum of a 64-bit hash of
@@ -104,26 +97,23 @@ def relation_key(relation: Relation, params: Mapping[str, Any]) -> str:
     return "relation:" + digest.hexdigest()
 
 
+def _fit(features: pd.DataFrame, params: Mapping[str, Any]) -> tuple[ClusteringResult, Any]:
+    """The fit of the features (empty tables for none) and their as_of_date."""
+    if features.empty:
+        return empty_result(features, params), as_of_date_of(features)
+    return cluster_customers(features, **params), as_of_date_of(features)
+
+
 def _fit_once(
     key: str, load: Callable[[], pd.DataFrame], params: Mapping[str, Any]
 ) -> tuple[ClusteringResult, Any]:
-    """The fit and the as_of_date of the features ``load`` returns, computed once per
-    distinct ``key`` in this process."""
+    """``_fit`` of the features ``load`` returns, once per distinct ``key`` in this
+    process."""
     with _lock:  # dbt runs models on several threads; the second caller waits for the fit
         if key not in _memo:
-            features = load()
-            if features.empty:
-                result = empty_result(features, params)
-            else:
-                result = cluster_customers(features, **params)
             _memo.clear()  # keep one result: a 1M-customer assignment is ~50 MB
-            _memo[key] = (result, as_of_date_of(features))
+            _memo[key] = _fit(load(), params)
         return _memo[key]
-
-
-def fit_memoised(features: pd.DataFrame, params: Mapping[str, Any]) -> ClusteringResult:
-    """``cluster_customers`` once per distinct (features, params) in this process."""
-    return _fit_once(features_key(features, params), lambda: features, params)[0]
 
 
 def as_of_date_of(features: pd.DataFrame) -> Any:
@@ -187,8 +177,7 @@ def outputs_for(
     features: pd.DataFrame, params: Mapping[str, Any], runner: str
 ) -> dict[str, pd.DataFrame]:
     """The three output tables for the feature mart's rows, keyed by table name."""
-    result, as_of = _fit_once(features_key(features, params), lambda: features, params)
-    return _tables(result, as_of, runner)
+    return _tables(*_fit(features, params), runner)
 
 
 def outputs_for_relation(

@@ -3,7 +3,8 @@
 Used where dbt cannot run Python models (PostgreSQL, Spark), and on DuckDB with
 ``--vars '{clustering_runner: script}'`` (which the tests use to prove both paths
 give the same tables). ``scripts/run_clustering.py`` is its command line; the
-algorithm is ``runner.outputs_for``, the same call the dbt Python models make.
+algorithm is ``runner.outputs_for``, which fits as the dbt Python models'
+``runner.outputs_for_relation`` does.
 
 Tables are replaced in one transaction, so downstream models never see a mix of
 two runs.
