@@ -77,7 +77,7 @@ def test_outputs_for_relation_reads_the_features_only_to_fit(
         def __init__(self, relation: duckdb.DuckDBPyRelation) -> None:
             self.relation = relation
             self.columns = relation.columns
-            self.aggregate = relation.aggregate
+            self.project = relation.project
 
         def df(self) -> pd.DataFrame:
             reads.append(1)

@@ -69,6 +69,8 @@ class Relation(Protocol):
     @property
     def columns(self) -> list[str]: ...
 
+    def project(self, *args: str) -> Relation: ...
+
     def aggregate(self, aggr_expr: str) -> Relation: ...
 
     def fetchall(self) -> list[tuple[Any, ...]]: ...
@@ -88,8 +90,8 @@ def relation_key(relation: Relation, params: Mapping[str, Any]) -> str:
     each row. Two different feature sets share it only by a 64-bit collision, and
     the memo holds one fit per process (a single dbt invocation)."""
     columns = ", ".join('"' + name.replace('"', '""') + '"' for name in relation.columns)
-    [(rows, xor, total)] = relation.aggregate(
-        f"count(*), bit_xor(hash({columns})), sum(cast(hash({columns}) as hugeint))"
+    [(rows, xor, total)] = relation.project(f"hash({columns}) as row_hash").aggregate(
+        "count(*), bit_xor(row_hash), sum(cast(row_hash as hugeint))"
     ).fetchall()
     digest = hashlib.sha256(f"{rows}:{xor}:{total}".encode())
     digest.update(",".join(relation.columns).encode())
@@ -100,8 +102,10 @@ def relation_key(relation: Relation, params: Mapping[str, Any]) -> str:
 def _fit(features: pd.DataFrame, params: Mapping[str, Any]) -> tuple[ClusteringResult, Any]:
     """The fit of the features (empty tables for none) and their as_of_date."""
     if features.empty:
-        return empty_result(features, params), as_of_date_of(features)
-    return cluster_customers(features, **params), as_of_date_of(features)
+        fit = empty_result(features, params)
+    else:
+        fit = cluster_customers(features, **params)
+    return fit, as_of_date_of(features)
 
 
 def _fit_once(
