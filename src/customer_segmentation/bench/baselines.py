@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from customer_segmentation.bench.data import _sql_path
+from customer_segmentation.bench.data import sql_path
 from customer_segmentation.rfm_reference import REPORTING_CURRENCY, SEGMENT_MAP
 
 
@@ -27,7 +27,7 @@ def _table(raw_dir: Path, table: str, file_row_number: bool = False) -> str:
     """The raw file; ``file_row_number``: with its row number, to keep the first row
     of a repeated key."""
     options = ", file_row_number = true" if file_row_number else ""
-    return f"read_parquet({_sql_path(raw_dir / f'{table}.parquet')}{options})"
+    return f"read_parquet({sql_path(raw_dir / f'{table}.parquet')}{options})"
 
 
 def _plain_inputs(raw_dir: Path, currency: str) -> str:
@@ -237,7 +237,7 @@ def rfm_query(raw_dir: Path, segment_map: Path = SEGMENT_MAP,
 def _rfm_from(inputs: str, raw_dir: Path, segment_map: Path, currency: str,
               as_of_date: date | None) -> str:
     """customer_rfm from the CTEs `orders`, `fx` and `order_lines` that ``inputs`` defines."""
-    seeds = _sql_path(segment_map)
+    seeds = sql_path(segment_map)
     as_of = (
         f"select date '{as_of_date.isoformat()}' as as_of_date"
         if as_of_date is not None

@@ -66,7 +66,8 @@ def generate_parquet(out: Path, customers: int, seed: int) -> None:
     subprocess.run(command, check=True, cwd=PROJECT_ROOT)
 
 
-def _sql_path(path: Path) -> str:
+def sql_path(path: Path) -> str:
+    """``path`` as a quoted SQL string literal (baselines and the split share it)."""
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -74,17 +75,17 @@ def read_table_sql(directory: Path, table: str) -> str:
     """A DuckDB table function over ``<table>.parquet`` or ``<table>.csv``, all text."""
     parquet = directory / f"{table}.parquet"
     if parquet.exists():
-        return f"read_parquet({_sql_path(parquet)})"
+        return f"read_parquet({sql_path(parquet)})"
     csv = directory / f"{table}.csv"
     if csv.exists():
         # The generator's CSV dialect; only used on generated data (tests).
-        return f"read_csv({_sql_path(csv)}, all_varchar = true, header = true)"
+        return f"read_csv({sql_path(csv)}, all_varchar = true, header = true)"
     raise FileNotFoundError(f"{directory}: no {table}.parquet or {table}.csv")
 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> int:
-    con.execute(f"copy ({query}) to {_sql_path(out)} (format parquet)")
-    [(rows,)] = con.execute(f"select count(*) from read_parquet({_sql_path(out)})").fetchall()
+    con.execute(f"copy ({query}) to {sql_path(out)} (format parquet)")
+    [(rows,)] = con.execute(f"select count(*) from read_parquet({sql_path(out)})").fetchall()
     return int(rows)
 
 
