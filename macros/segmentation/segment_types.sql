@@ -34,3 +34,31 @@
 {% macro migration_segment_types() -%}
     {{ return(['rfm_segment', 'lifecycle_stage', 'value_tier']) }}
 {%- endmacro %}
+
+{#- One row per customer per segment type: `relation` (one row per customer with the
+    segment_types() columns and as_of_date) unpivoted, for the named types only
+    (all when `only_types` is none), as `union all` of one select per type.
+    Written once for int_segment_memberships (every type) and int_customer_plays
+    (the playbook types), so the plays need not wait for the long table. -#}
+{% macro unpivot_segment_types(relation, only_types=none) -%}
+    {%- set selected = [] -%}
+    {%- for segment_type, column in customer_segmentation.segment_types() -%}
+        {%- if only_types is none or segment_type in only_types -%}
+            {%- do selected.append((segment_type, column)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if only_types is not none and selected | length != only_types | length -%}
+        {%- do exceptions.raise_compiler_error(
+            "unpivot_segment_types: not segment types: "
+            ~ (only_types | reject('in', selected | map('first') | list) | list)) -%}
+    {%- endif -%}
+    {%- for segment_type, column in selected %}
+    select
+        customer_id,
+        '{{ segment_type }}' as segment_type,
+        cast({{ column }} as {{ dbt.type_string() }}) as segment_value,
+        as_of_date
+    from {{ relation }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}

@@ -6,9 +6,19 @@
 
 with
 
+assignments as (
+
+    select * from {{ ref('int_customer_segment_values') }}
+
+),
+
 memberships as (
 
-    select * from {{ ref('int_segment_memberships') }}
+    -- the customer's segment of each playbook type, unpivoted here rather than
+    -- read from int_segment_memberships: the plays (and customer_segments after
+    -- them) then need not wait for the 14M-row long table and its key test
+    -- (bench/README.md, "Incremental builds (stop 20)")
+    {{ unpivot_segment_types('assignments', playbook_types) }}
 
 ),
 

@@ -1,8 +1,6 @@
 -- One row per customer per segment type: customer_segments unpivoted, so a BI
 -- tool filters any segment type with one query. The types come from the
 -- segment_types() macro, so every segment mart agrees on them.
-{%- set types = segment_types() %}
-
 with
 
 assignments as (
@@ -11,12 +9,4 @@ assignments as (
 
 )
 
-{% for segment_type, column in types %}
-    select
-        customer_id,
-        '{{ segment_type }}' as segment_type,
-        cast({{ column }} as {{ dbt.type_string() }}) as segment_value,
-        as_of_date
-    from assignments
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+{{ unpivot_segment_types('assignments') }}
