@@ -51,9 +51,11 @@ class PublishedVersion:
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every relation BI reads in the marts schema: tables and views (a mart can be a
+    view over an intermediate table, e.g. segment_memberships)."""
     rows = con.execute(
         "select table_name from information_schema.tables "
-        "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+        "where table_schema = ? and table_type in ('BASE TABLE', 'VIEW') order by table_name",
         [MARTS_SCHEMA],
     ).fetchall()
     return [name for (name,) in rows]

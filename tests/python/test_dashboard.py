@@ -63,6 +63,17 @@ def test_publish_exports_every_mart_and_swaps_current(tmp_path: Path) -> None:
     assert not list(root.glob(".*partial")), "no half-written version left behind"
 
 
+def test_publish_exports_mart_views_too(tmp_path: Path) -> None:
+    """A mart materialised as a view (segment_memberships) is published like a table."""
+    database = _warehouse(tmp_path / "wh.duckdb", 3)
+    with duckdb.connect(str(database)) as con:
+        con.execute("create view marts.top_customers as "
+                    "select * from marts.customer_rfm where customer_id < 2")
+    published = publish_marts(database, tmp_path / "published")
+    assert published.tables == {"customer_rfm": 3, "top_customers": 2}
+    assert len(pd.read_parquet(published.path / "top_customers.parquet")) == 2
+
+
 def test_publish_keeps_the_newest_versions_only(tmp_path: Path) -> None:
     database = _warehouse(tmp_path / "wh.duckdb", 1)
     root = tmp_path / "published"

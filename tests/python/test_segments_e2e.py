@@ -94,10 +94,11 @@ def test_once_per_segment_type_test_fails_on_a_wrong_membership(warehouse: Built
     first, second = (row[0] for row in copy.query(
         "select customer_id from marts.customer_segments order by customer_id limit 2"))
     types = len(SEGMENT_TYPES)
+    # marts.segment_memberships is a view over this table
     with duckdb.connect(str(copy.database)) as con:
-        con.execute("delete from marts.segment_memberships "
+        con.execute("delete from intermediate.int_segment_memberships "
                     "where customer_id = ? and segment_type = 'gender'", [first])
-        con.execute("update marts.segment_memberships set segment_type = 'not_a_type' "
+        con.execute("update intermediate.int_segment_memberships set segment_type = 'not_a_type' "
                     "where customer_id = ? and segment_type = 'gender'", [second])
     assert copy.data_test_result(test_name) == "FAIL 2"
     assert copy.data_test_failures(test_name) == {
