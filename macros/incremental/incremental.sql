@@ -78,15 +78,24 @@
     besides `_refreshed_at` (added to a table from before it was incremental).
     `base`: the base model under `upstream` (a staging view of its clean rows),
     for a model that stores its rows' `_loaded_at`: then only the keys that base
-    changed since this model's latest build are looked up (stored_key_gone_from). -#}
-{% macro prune_order_facts(key, upstream, timestamp_columns=['_loaded_at'], seeds=[], base=none) -%}
+    changed since this model's latest build are looked up (stored_key_gone_from).
+    `one_row_per_upstream_key`: the model has exactly one row per key of
+    `upstream` after each build; then the stored keys are looked up only when a
+    count says some may be gone (stored_keys_may_be_gone). -#}
+{% macro prune_order_facts(key, upstream, timestamp_columns=['_loaded_at'], seeds=[], base=none,
+                           one_row_per_upstream_key=false) -%}
     {%- set bookkeeping = [] -%}
     {%- for column in timestamp_columns + ['_refreshed_at'] -%}
         {%- do bookkeeping.append((column, dbt.type_timestamp())) -%}
     {%- endfor -%}
     {%- do bookkeeping.append(('_build_settings', dbt.type_string())) -%}
     {%- if base is none -%}
-        {%- set stale = customer_segmentation.stored_key_not_in(key, upstream) -%}
+        {%- if not one_row_per_upstream_key
+                or customer_segmentation.stored_keys_may_be_gone(key, upstream) -%}
+            {%- set stale = customer_segmentation.stored_key_not_in(key, upstream) -%}
+        {%- else -%}
+            {%- set stale = 'false' -%}
+        {%- endif -%}
     {%- else -%}
         {%- set stale = customer_segmentation.stored_key_gone_from(key, upstream, base) -%}
     {%- endif -%}
@@ -125,6 +134,57 @@
             from candidates
             where candidates.{{ key }} not in (select still_upstream.{{ key }} from still_upstream)
         )
+{%- endmacro %}
+
+
+{#- Whether a stored key of this model may be gone from `upstream` (so the prune
+    must look every stored key up there), decided by counting instead of the
+    anti-join (1.5 s for 11.8M orders alone on DuckDB, 2.5-3.5 s in a build; this
+    takes a fraction of that). For models with exactly one row per key of
+    `upstream` after each build, where `upstream` has `_refreshed_at`: with
+    S the stored keys and U the upstream keys, and N the upstream keys refreshed
+    since this model's latest `_refreshed_at`, every key of U but not N was in U
+    at this model's last build, so it is in S. Hence S minus N contains U minus
+    N, and if the two have as many keys they are equal; then no stored key is
+    outside U (keys are unique in both, which their tests check). Any other count
+    (or a table without `_refreshed_at`, from before the model was incremental)
+    means keys may be gone: true. Executes a query (run time only). -#}
+{% macro stored_keys_may_be_gone(key, upstream) -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name')
+        | map('lower') | list -%}
+    {%- if '_refreshed_at' not in stored_columns -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set counts_sql -%}
+        with
+
+        latest as (
+            select max(_refreshed_at) as refreshed_through from {{ this }}
+        ),
+
+        refreshed as (
+            select upstream.{{ key }}
+            from {{ upstream }} as upstream
+            cross join latest
+            where
+                upstream.{{ key }} is not null
+                and (latest.refreshed_through is null or upstream._refreshed_at > latest.refreshed_through)
+        )
+
+        select
+            (select count({{ key }}) from {{ this }})
+            - (
+                select count(stored.{{ key }}) from {{ this }} as stored
+                where stored.{{ key }} in (select refreshed.{{ key }} from refreshed)
+            ) as stored_not_refreshed,
+            (select count({{ key }}) from {{ upstream }})
+            - (select count(*) from refreshed) as upstream_not_refreshed
+    {%- endset -%}
+    {%- set row = run_query(counts_sql).rows[0] -%}
+    {{ return(row[0] != row[1]) }}
 {%- endmacro %}
 
 

@@ -554,9 +554,10 @@ BASE_FED_FACTS = (("int_orders__converted", "order_id", "stg_raw__orders"),
 def test_replacing_load_prunes_the_order_facts(incremental: IncrementalRun,
                                                generated_raw_dir: Path, tmp_path: Path):
     """A replacing load (load_raw.py without --append) that lacks a few orders and
-    their lines: the next incremental build leaves the order facts holding exactly
-    the clean keys. The dropped keys are in no base row any more, so only the
-    prune's lookup of stored rows from loads gone from base can find them."""
+    their lines: the next incremental build leaves the order facts and the
+    per-order occasion tables holding exactly the clean keys. The dropped keys are
+    in no base row any more, so only the prune's lookup of stored rows from loads
+    gone from base can find them (and, downstream, the count that sees them gone)."""
     warehouse = incremental.warehouse.copy_to(tmp_path)
     dropped = [row[0] for row in warehouse.query(
         "select order_id from intermediate.int_orders order by order_id limit 3")]
@@ -566,8 +567,12 @@ def test_replacing_load_prunes_the_order_facts(incremental: IncrementalRun,
                 "order_items": f"trim(order_id) in ({listed})"})
     pipeline.run(pipeline.python_script("load_raw.py", str(tmp_path / "reload")),
                  env=warehouse.env)
-    warehouse.dbt("run", "-s", "+int_orders")
-    for model, key, clean in (*BASE_FED_FACTS, ("int_orders", "order_id", "stg_raw__orders")):
+    warehouse.dbt("run", "-s", "+int_orders", "+int_order_occasions")
+    # int_orders, the local times and the occasions prune by counting first
+    # (macro stored_keys_may_be_gone): the count must see the dropped keys
+    one_row_per_upstream_key = [(model, "order_id", "stg_raw__orders") for model in
+                                ("int_orders", "int_order_local_times", "int_order_occasions")]
+    for model, key, clean in (*BASE_FED_FACTS, *one_row_per_upstream_key):
         stored = warehouse.query(f"select {key} from intermediate.{model}")
         assert len(stored) == len(set(stored)), model
         assert set(stored) == set(warehouse.query(f"select {key} from staging.{clean}")), model

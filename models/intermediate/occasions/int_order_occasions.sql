@@ -13,7 +13,8 @@
         unique_key='order_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ prune_order_facts('order_id', ref('int_order_local_times'), [], order_occasion_seeds()) }}",
+        pre_hook="{{ prune_order_facts('order_id', ref('int_order_local_times'), [], order_occasion_seeds(),
+                                     one_row_per_upstream_key=true) }}",
     )
 }}
 

@@ -8,7 +8,8 @@
         unique_key='order_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ prune_order_facts('order_id', ref('int_orders__converted'), seeds=order_fact_seeds()) }}",
+        pre_hook="{{ prune_order_facts('order_id', ref('int_orders__converted'), seeds=order_fact_seeds(),
+                                     one_row_per_upstream_key=true) }}",
     )
 }}
 
