@@ -112,6 +112,21 @@ def test_rerun_is_identical(data, result):
     pd.testing.assert_frame_equal(again.profiles, result.profiles)
 
 
+def test_fitting_k_values_in_parallel_chooses_as_one_at_a_time(data, result, monkeypatch):
+    """The values of k are fitted FIT_WORKERS at a time; the choice (k, every
+    silhouette, the centroids, hence the assignments) equals a one-by-one fit."""
+    from customer_segmentation.clustering import model
+
+    assert model.FIT_WORKERS > 1
+    monkeypatch.setattr(model, "FIT_WORKERS", 1)
+    sequential = cluster_customers(data[0], seed=42)
+    assert json.loads(sequential.run["criterion_scores"].iloc[0]) == json.loads(
+        result.run["criterion_scores"].iloc[0])
+    pd.testing.assert_frame_equal(sequential.run.drop(columns="duration_seconds"),
+                                  result.run.drop(columns="duration_seconds"))
+    pd.testing.assert_frame_equal(sequential.assignments, result.assignments)
+
+
 def test_row_order_does_not_matter(data, result):
     shuffled = data[0].sample(frac=1.0, random_state=3)
     again = cluster_customers(shuffled, seed=42)
