@@ -554,8 +554,8 @@ BASE_FED_FACTS = (("int_orders__converted", "order_id", "stg_raw__orders"),
 def test_replacing_load_prunes_the_order_facts(incremental: IncrementalRun,
                                                generated_raw_dir: Path, tmp_path: Path):
     """A replacing load (load_raw.py without --append) that lacks a few orders and
-    their lines: the next incremental build leaves the order facts and the
-    per-order occasion tables holding exactly the clean keys. The dropped keys are
+    their lines: the next incremental build leaves the order facts, the per-order
+    occasion tables and fct_orders holding exactly the clean keys. The dropped keys are
     in no base row any more, so only the prune's lookup of stored rows from loads
     gone from base can find them (and, downstream, the count that sees them gone)."""
     warehouse = incremental.warehouse.copy_to(tmp_path)
@@ -567,9 +567,9 @@ def test_replacing_load_prunes_the_order_facts(incremental: IncrementalRun,
                 "order_items": f"trim(order_id) in ({listed})"})
     pipeline.run(pipeline.python_script("load_raw.py", str(tmp_path / "reload")),
                  env=warehouse.env)
-    warehouse.dbt("run", "-s", "+int_orders", "+int_order_occasions")
-    # int_orders, the local times and the occasions prune by counting first
-    # (macro stored_keys_may_be_gone): the count must see the dropped keys
+    warehouse.dbt("run", "-s", "+fct_orders")
+    # int_orders, the local times, the occasions and fct_orders prune by counting
+    # first (macro stored_keys_may_be_gone): the count must see the dropped keys
     one_row_per_upstream_key = [(model, "order_id", "stg_raw__orders") for model in
                                 ("int_orders", "int_order_local_times", "int_order_occasions")]
     for model, key, clean in (*BASE_FED_FACTS, *one_row_per_upstream_key):
@@ -578,6 +578,11 @@ def test_replacing_load_prunes_the_order_facts(incremental: IncrementalRun,
         assert set(stored) == set(warehouse.query(f"select {key} from staging.{clean}")), model
     assert warehouse.query(
         f"select count(*) from intermediate.int_orders where order_id in ({listed})") == [(0,)]
+    mart = warehouse.query("select order_id from marts.fct_orders")
+    assert set(mart) == set(warehouse.query(
+        "select order_id from staging.stg_raw__orders where ordered_at < "
+        "(select cast(as_of_date as timestamp) from intermediate.int_as_of_date)"))
+    assert len(mart) == len(set(mart))
 
 
 def test_prune_finds_keys_whose_base_rows_were_rewritten(incremental: IncrementalRun,
