@@ -115,6 +115,19 @@ def test_memberships_match_the_wide_assignments(warehouse):
         assert pivot[column].reindex(wide.index).equals(wide[column].astype(str)), column
 
 
+def test_unpivot_segment_types_selects_named_types_and_rejects_unknown_ones(warehouse):
+    """The plays unpivot only the playbook types (macro unpivot_segment_types); a
+    type that segment_types() lacks is a compile error naming it, not a silent gap."""
+    some = warehouse.dbt("compile", "--inline",
+                         "{{ unpivot_segment_types('assignments', ['value_tier', 'gender']) }}")
+    assert "'value_tier' as segment_type" in some and "'gender' as segment_type" in some
+    assert "'rfm_segment' as segment_type" not in some
+    unknown = warehouse.dbt("compile", "--inline",
+                            "{{ unpivot_segment_types('assignments', ['gender', 'shoe_size']) }}",
+                            check=False)
+    assert "unpivot_segment_types: not segment types: ['shoe_size']" in unknown, unknown[-1500:]
+
+
 def test_every_customer_gets_a_play_by_precedence(warehouse):
     """The lowest priority wins; ties go to the earlier type (restated from the docs)."""
     playbook = pd.read_csv(PROJECT_ROOT / "seeds" / "segment_playbook.csv")
