@@ -90,11 +90,10 @@
     {%- endfor -%}
     {%- do bookkeeping.append(('_build_settings', dbt.type_string())) -%}
     {%- if base is none -%}
-        {%- if not one_row_per_upstream_key
-                or customer_segmentation.stored_keys_may_be_gone(key, upstream) -%}
-            {%- set stale = customer_segmentation.stored_key_not_in(key, upstream) -%}
+        {%- if one_row_per_upstream_key -%}
+            {%- set stale = customer_segmentation.stored_key_not_in_when_counted(key, upstream) -%}
         {%- else -%}
-            {%- set stale = 'false' -%}
+            {%- set stale = customer_segmentation.stored_key_not_in(key, upstream) -%}
         {%- endif -%}
     {%- else -%}
         {%- set stale = customer_segmentation.stored_key_gone_from(key, upstream, base) -%}
@@ -204,6 +203,18 @@
 {%- endmacro %}
 
 
+{#- The stale condition of a prune whose stored keys are counted first: the
+    anti-join (stored_key_not_in) when stored_keys_may_be_gone says a key may be
+    gone, else `false` (nothing to look up). Same arguments as those two. -#}
+{% macro stored_key_not_in_when_counted(key, upstream, where=none, latest_column=none) -%}
+    {%- if customer_segmentation.stored_keys_may_be_gone(key, upstream, where=where,
+                                                          latest_column=latest_column) -%}
+        {{ return(customer_segmentation.stored_key_not_in(key, upstream, where=where)) }}
+    {%- endif -%}
+    {{ return('false') }}
+{%- endmacro %}
+
+
 {#- The stale condition of a prune: the stored row's `key` (the table being pruned
     is aliased `stored`) has no row in `upstream` [that passes `where`, a condition
     on `upstream`'s columns]. An anti-join on each engine, and a NULL key upstream
@@ -309,12 +320,8 @@ stored.{{ key }} not in (
     {%- set before_the_cut = 'upstream.ordered_at < cast(' ~ customer_segmentation.as_of_date() ~ ' as timestamp)' -%}
     {#- One row per order of int_orders before the cut after each build; a build
         recomputes the refreshed orders and those from the latest stored one on. -#}
-    {%- if customer_segmentation.stored_keys_may_be_gone('order_id', ref('int_orders'),
-            where=before_the_cut, latest_column='ordered_at') -%}
-        {%- set stale = customer_segmentation.stored_key_not_in('order_id', ref('int_orders'), where=before_the_cut) -%}
-    {%- else -%}
-        {%- set stale = 'false' -%}
-    {%- endif -%}
+    {%- set stale = customer_segmentation.stored_key_not_in_when_counted(
+        'order_id', ref('int_orders'), where=before_the_cut, latest_column='ordered_at') -%}
     {{ customer_segmentation.prune_incremental([('_refreshed_at', dbt.type_timestamp())], stale,
                                                compare_settings=false) }}
 {%- endmacro %}
