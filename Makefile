@@ -55,8 +55,12 @@ browser:
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver)
 
+# A pytest-xdist worker per core (PYTEST_WORKERS=0 runs them in this process).
+# --dist loadfile: a file's tests run in order in one worker (some, marked in
+# their docstrings, run last on purpose), sharing its module fixtures.
+PYTEST_WORKERS ?= auto
 pytest: venv browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint pytest
 

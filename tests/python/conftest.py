@@ -9,6 +9,8 @@ warehouse and can run while a demo build is open.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import os
 import re
 import shutil
 import subprocess
@@ -87,14 +89,20 @@ class BuiltWarehouse:
         return set(self.query(compiled.read_text()))
 
 
+def warehouse_env(workdir: Path) -> dict[str, str]:
+    """dbt's environment for the warehouse file and logs under ``workdir``."""
+    return pipeline.dbt_env(workdir / "warehouse.duckdb",
+                            extra={"DBT_LOG_PATH": str(workdir / "logs"),
+                                   "CUSTOMER_HASH_SALT": E2E_HASH_SALT})
+
+
 def build_warehouse(
     workdir: Path, raw_dir: Path, dbt_vars: dict[str, Any] | None = None, command: str = "build"
 ) -> BuiltWarehouse:
     """Load ``raw_dir`` into a fresh DuckDB file under ``workdir`` and run dbt on it."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "warehouse.duckdb"
-    env = pipeline.dbt_env(database, extra={"DBT_LOG_PATH": str(workdir / "logs"),
-                                            "CUSTOMER_HASH_SALT": E2E_HASH_SALT})
+    env = warehouse_env(workdir)
     pipeline.load(raw_dir, env)
     warehouse = BuiltWarehouse(raw_dir, database, workdir / "target", env, vars=dbt_vars or {})
     if command == "build":
@@ -124,6 +132,49 @@ def run_load(raw_dir: Path, database: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 make: Callable[[Path], None]) -> Path:
+    """The directory ``name`` that ``make`` fills once per pytest run.
+
+    ``make test`` runs the tests in several pytest-xdist workers, each with its own
+    session fixtures. The session's data sets and warehouses take a minute each to
+    build: built once per worker, they would take the time the workers save. The
+    first worker to need one builds it into the run's shared temp directory, holding
+    a lock; the others wait on the lock and reuse it. A failed build leaves no
+    done-marker, so the next worker to need it builds it again (and reports its error).
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's directory, above each worker's own
+    directory, done = root / f"shared_{name}", root / f"shared_{name}.done"
+    with (root / f"shared_{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            make(directory)
+            done.touch()
+    return directory
+
+
+def shared_warehouse(tmp_path_factory: pytest.TempPathFactory, name: str,
+                     raw_dir: Path) -> BuiltWarehouse:
+    """``raw_dir`` built once per run (once_per_run); this worker gets its own copy of
+    the warehouse file and dbt target, so no two processes ever open the same file
+    (a DuckDB file has one writer, and tests run dbt on the session warehouse)."""
+
+    def build(directory: Path) -> None:
+        built = build_warehouse(directory, raw_dir)
+        (directory / "build.log").write_text(built.build_log)
+
+    shared = once_per_run(tmp_path_factory, name, build)
+    workdir = tmp_path_factory.mktemp(name)
+    shutil.copy(shared / "warehouse.duckdb", workdir / "warehouse.duckdb")
+    shutil.copytree(shared / "target", workdir / "target")
+    return BuiltWarehouse(raw_dir, workdir / "warehouse.duckdb", workdir / "target",
+                          warehouse_env(workdir), (shared / "build.log").read_text())
+
+
 @pytest.fixture(scope="session")
 def uci_export() -> Path:
     """The real UCI export of the shared data. Missing fails the tests that need it,
@@ -137,24 +188,22 @@ def uci_export() -> Path:
 
 @pytest.fixture(scope="session")
 def generated_raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Clean generated data (E2E_CUSTOMERS customers, fixed seed)."""
-    out = tmp_path_factory.mktemp("raw_clean")
-    pipeline.generate(out, customers=E2E_CUSTOMERS, seed=E2E_SEED)
-    return out
+    """Clean generated data (E2E_CUSTOMERS customers, fixed seed); read-only."""
+    return once_per_run(tmp_path_factory, "raw_clean", lambda out: pipeline.generate(
+        out, customers=E2E_CUSTOMERS, seed=E2E_SEED))
 
 
 @pytest.fixture(scope="session")
 def dirty_raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generated data with 2% injected faults (truth in truth/injected_faults.csv)."""
-    out = tmp_path_factory.mktemp("raw_dirty")
-    pipeline.generate(out, customers=E2E_CUSTOMERS, seed=E2E_SEED + 1, dirty=0.02)
-    return out
+    """Generated data with 2% injected faults (truth in truth/injected_faults.csv); read-only."""
+    return once_per_run(tmp_path_factory, "raw_dirty", lambda out: pipeline.generate(
+        out, customers=E2E_CUSTOMERS, seed=E2E_SEED + 1, dirty=0.02))
 
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory: pytest.TempPathFactory, generated_raw_dir: Path) -> BuiltWarehouse:
     """The whole project built (dbt build: seeds, models, tests) on clean generated data."""
-    return build_warehouse(tmp_path_factory.mktemp("wh_clean"), generated_raw_dir)
+    return shared_warehouse(tmp_path_factory, "wh_clean", generated_raw_dir)
 
 
 @pytest.fixture(scope="session")
@@ -162,7 +211,7 @@ def dirty_warehouse(
     tmp_path_factory: pytest.TempPathFactory, dirty_raw_dir: Path
 ) -> BuiltWarehouse:
     """The whole project built on generated data with injected faults."""
-    return build_warehouse(tmp_path_factory.mktemp("wh_dirty"), dirty_raw_dir)
+    return shared_warehouse(tmp_path_factory, "wh_dirty", dirty_raw_dir)
 
 
 @pytest.fixture(scope="session")
