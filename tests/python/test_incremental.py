@@ -14,6 +14,7 @@ move all their orders to their own country (occasion tables).
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from dataclasses import dataclass
@@ -644,6 +645,91 @@ def test_order_occasions_follow_a_lost_first_purchase(incremental: IncrementalRu
     full = copy.copy_to(tmp_path / "full")
     full.dbt("run", "-s", "int_order_occasions", "--full-refresh")
     found = differences(copy.database, full.database, "intermediate", "int_order_occasions",
+                        {"_refreshed_at"})
+    assert not found, "\n".join(found)
+
+
+def append_customer_rows(warehouse: BuiltWarehouse, directory: Path,
+                         rows: list[dict[str, str]]) -> str:
+    """Append ``rows`` (raw customers columns as text) as a load of their own; its load id."""
+    directory.mkdir(parents=True)
+    with (directory / "customers.csv").open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    pipeline.run(pipeline.python_script("load_raw.py", str(directory), "--append"),
+                 env=warehouse.env)
+    [(load_id,)] = warehouse.query(
+        "select distinct _load_id from raw.customers "
+        "where _loaded_at = (select max(_loaded_at) from raw.customers)")
+    return load_id
+
+
+def raw_customer_row(warehouse: BuiltWarehouse, customer_id: str) -> dict[str, str]:
+    """The customer's latest raw row, its contract columns only."""
+    with duckdb.connect(str(warehouse.database), read_only=True) as con:
+        cursor = con.execute("select * exclude (_source_file, _source_row, _load_id, _loaded_at) "
+                             "from raw.customers where customer_id = ? "
+                             "order by _loaded_at desc, _source_row desc limit 1", [customer_id])
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def test_customer_row_cleared_later_moves_the_customers_orders(incremental: IncrementalRun,
+                                                                 tmp_path: Path):
+    """A customers row quarantined as `future_timestamp` that becomes clean later,
+    after another customer's later row has reached int_order_local_times: the
+    build that clears it moves the customer's orders to the row's country, as a
+    full refresh does. On a copy, three incremental runs of +int_order_local_times:
+    a new row of customer C (another country, signup in the future); a new row of
+    customer D; then C's row with its signup moved into the past (in place, as the
+    clock passing it would: the check compares it with the build's start)."""
+    copy = incremental.warehouse.copy_to(tmp_path / "incremental")
+    ordering = ("select stg.customer_id, stg.country_code from staging.stg_raw__customers as stg "
+                "where stg.country_code != 'unknown' and stg.customer_id in "
+                "(select customer_id from intermediate.int_order_local_times) "
+                "order by stg.customer_id limit 2")
+    (customer, country), (other_customer, _) = copy.query(ordering)
+    [(new_country_raw, new_country)] = copy.query(
+        "select min(country_raw), country_code from staging.stg_raw__customers "
+        "where country_code not in (?, 'unknown') group by country_code "
+        "order by country_code limit 1", [country])
+
+    def run() -> None:
+        copy.dbt("run", "-s", "+int_order_local_times")
+
+    def order_countries() -> set[str]:
+        return {row[0] for row in copy.query(
+            "select occasion_country_code from intermediate.int_order_local_times "
+            "where customer_id = ?", [customer])}
+
+    # updated after every stored row (so it is the customer's row once clean), not
+    # in the future (a future updated_at is quarantined too)
+    [(later_update,)] = copy.query("select max(try_cast(updated_at as timestamptz)) "
+                                   "+ interval 1 minute from raw.customers")
+    assert later_update < datetime.now(later_update.tzinfo) - timedelta(days=2)
+    moved = raw_customer_row(copy, customer)
+    moved.update(country=new_country_raw, signup_at="2100-01-01T00:00:00Z",
+                 updated_at=later_update.isoformat())
+    moved_load = append_customer_rows(copy, tmp_path / "moved", [moved])
+    run()
+    assert copy.query("select quarantine_reason from staging.base_raw__customers "
+                      "where _load_id = ?", [moved_load]) == [("future_timestamp",)]
+    assert order_countries() == {country}
+
+    resent = raw_customer_row(copy, other_customer)
+    resent["updated_at"] = (later_update + timedelta(days=1)).isoformat()
+    append_customer_rows(copy, tmp_path / "resent", [resent])
+    run()
+
+    with duckdb.connect(str(copy.database)) as con:
+        con.execute("update raw.customers set signup_at = '2020-01-01T00:00:00Z' "
+                    "where _load_id = ?", [moved_load])
+    run()
+    assert order_countries() == {new_country}
+    full = copy.copy_to(tmp_path / "full")
+    full.dbt("run", "-s", "int_order_local_times", "--full-refresh")
+    found = differences(copy.database, full.database, "intermediate", "int_order_local_times",
                         {"_refreshed_at"})
     assert not found, "\n".join(found)
 

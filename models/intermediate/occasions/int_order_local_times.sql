@@ -3,7 +3,8 @@
 -- Not cut at as_of_date: point-in-time models filter.
 -- Incremental (doc block `incremental_order_occasions`): a build recomputes the
 -- orders int_orders__converted refreshed since the last one and the orders of
--- customers loaded since (their country may have changed).
+-- customers whose clean row base_raw__customers wrote since (a new load, or a row
+-- whose verdict changed: their country may have changed).
 -- Reads int_orders__converted, not int_orders: nothing here depends on the order's
 -- lines, and the occasion chain then runs beside int_order_lines and int_orders
 -- instead of after them (bench/README.md, "Incremental builds (stop 19)").
@@ -23,9 +24,7 @@ with
 {% if is_incremental() -%}
 stored as (
 
-    select
-        max(_refreshed_at) as refreshed_through,
-        max(_customer_loaded_at) as customers_loaded_through
+    select max(_refreshed_at) as refreshed_through
     from {{ this }}
 
 ),
@@ -37,7 +36,8 @@ customers as (
     select
         customer_id,
         country_code,
-        _loaded_at
+        _loaded_at,
+        _refreshed_at
     from {{ ref('stg_raw__customers') }}
 
 ),
@@ -55,12 +55,12 @@ orders as (
     where
         stored.refreshed_through is null
         or converted._refreshed_at > stored.refreshed_through
+        -- not _loaded_at: a row quarantined as future_timestamp is cleared by a
+        -- later build, after rows loaded later may have been read here
         or converted.customer_id in (
             select customers.customer_id
             from customers
-            where
-                stored.customers_loaded_through is null
-                or customers._loaded_at > stored.customers_loaded_through
+            where customers._refreshed_at > stored.refreshed_through
         )
     {%- endif %}
 

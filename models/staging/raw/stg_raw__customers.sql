@@ -65,7 +65,10 @@ renamed as (
 
         -- lineage
         customers._source_row,
-        customers._loaded_at
+        customers._loaded_at,
+        -- when base_raw__customers last wrote the row: a new load, or a verdict
+        -- that changed (int_order_local_times recomputes the customer's orders)
+        customers._refreshed_at
 
     from customers
     left join country_aliases
