@@ -137,8 +137,8 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
     """The directory ``name`` that ``make`` fills once per pytest run.
 
     ``make test`` runs the tests in several pytest-xdist workers, each with its own
-    session fixtures. The session's data sets and warehouses take a minute each to
-    build: built once per worker, they would take the time the workers save. The
+    session fixtures. A session warehouse takes 30-60 s to load and build here:
+    built once per worker, the warehouses would take the time the workers save. The
     first worker to need one builds it into the run's shared temp directory, holding
     a lock; the others wait on the lock and reuse it. A failed build leaves no
     done-marker, so the next worker to need it builds it again (and reports its error).
