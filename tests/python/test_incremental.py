@@ -409,6 +409,23 @@ def copy_dbt_project(target: Path) -> None:
             shutil.copytree(pipeline.PROJECT_ROOT / folder, target / folder)
 
 
+def copy_with_seed_line_edited(incremental: IncrementalRun, tmp_path: Path, seed: str,
+                               line: str, edited: str) -> tuple[BuiltWarehouse, tuple[str, str]]:
+    """A copy of the project with one line of ``seed`` changed, a copy of the
+    incremental warehouse with that seed loaded, and the dbt arguments that point
+    at the project copy."""
+    project = tmp_path / "project"
+    copy_dbt_project(project)
+    seed_file = project / "seeds" / f"{seed}.csv"
+    lines = seed_file.read_text().splitlines()
+    assert lines.count(line) == 1, f"{seed}: expected one line {line!r}"
+    seed_file.write_text("\n".join(edited if row == line else row for row in lines) + "\n")
+    copy = incremental.warehouse.copy_to(tmp_path / "warehouse")
+    in_copy = ("--project-dir", str(project))
+    copy.dbt("seed", "-s", seed, *in_copy)
+    return copy, in_copy
+
+
 def test_campaign_send_segments_recompute_every_campaign_after_a_segment_map_change(
     incremental: IncrementalRun, tmp_path: Path,
 ):
@@ -417,17 +434,10 @@ def test_campaign_send_segments_recompute_every_campaign_after_a_segment_map_cha
     renames one cell's segment, an incremental run recomputes every campaign, and
     the table equals a full refresh of the same inputs. Without the seed in the
     settings no campaign is recomputed and the stored segments stay stale."""
-    project = tmp_path / "project"
-    copy_dbt_project(project)
-    segment_map = project / "seeds" / "rfm_segment_map.csv"
-    header, first, *rest = segment_map.read_text().splitlines()
-    assert first == "1,1,1,lost", first
-    segment_map.write_text("\n".join([header, "1,1,1,lost_renamed", *rest]) + "\n")
-
-    copy = incremental.warehouse.copy_to(tmp_path / "warehouse")
-    in_copy = ("--project-dir", str(project))
-    before = copy.query(f"select max(_refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}")[0][0]
-    copy.dbt("seed", "-s", "rfm_segment_map", *in_copy)
+    before = incremental.warehouse.query(
+        f"select max(_refreshed_at) from intermediate.{CAMPAIGN_SEGMENTS}")[0][0]
+    copy, in_copy = copy_with_seed_line_edited(incremental, tmp_path, "rfm_segment_map",
+                                               "1,1,1,lost", "1,1,1,lost_renamed")
     copy.dbt("run", "-s", CAMPAIGN_SEGMENTS, *in_copy)
     assert campaigns_recomputed_since(copy, before) == set(campaign_starts(copy))
 
@@ -471,16 +481,7 @@ def test_order_facts_recompute_every_row_after_a_seed_change(
     the family's models, and each table equals a full refresh of the same inputs
     (and differs from before the edit, so the edit reaches them). Without the seed
     in the family's list the stored rows are kept and go stale."""
-    project = tmp_path / "project"
-    copy_dbt_project(project)
-    seed_file = project / "seeds" / f"{seed}.csv"
-    lines = seed_file.read_text().splitlines()
-    assert lines.count(line) == 1, f"{seed}: expected one line {line!r}"
-    seed_file.write_text("\n".join(edited if row == line else row for row in lines) + "\n")
-
-    copy = incremental.warehouse.copy_to(tmp_path / "warehouse")
-    in_copy = ("--project-dir", str(project))
-    copy.dbt("seed", "-s", seed, *in_copy)
+    copy, in_copy = copy_with_seed_line_edited(incremental, tmp_path, seed, line, edited)
     if between:
         copy.dbt("run", "-s", *between, *in_copy)
     full = copy.copy_to(tmp_path / "full")
