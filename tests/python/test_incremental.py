@@ -722,6 +722,13 @@ def test_customer_row_cleared_later_moves_the_customers_orders(incremental: Incr
     resent["updated_at"] = (later_update + timedelta(days=1)).isoformat()
     append_customer_rows(copy, tmp_path / "resent", [resent])
     run()
+    # the scenario's point: a later load was read, so C's load time alone no
+    # longer tells that C's row changed
+    [(read_through,)] = copy.query(
+        "select max(_customer_loaded_at) from intermediate.int_order_local_times")
+    [(moved_loaded_at,)] = copy.query(
+        "select distinct _loaded_at from raw.customers where _load_id = ?", [moved_load])
+    assert read_through > moved_loaded_at
 
     with duckdb.connect(str(copy.database)) as con:
         con.execute("update raw.customers set signup_at = '2020-01-01T00:00:00Z' "
