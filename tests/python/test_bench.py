@@ -8,6 +8,7 @@ whose raw files are written as Parquet first, as the benchmark reads them.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -149,6 +150,9 @@ def test_child_measures_a_step(tmp_path: Path, split):
     assert measured["rows"] == raw_rows
     assert measured["wall_s"] > 0
     assert 30 < measured["peak_mb"] < 4000  # a Python process with DuckDB, in MB
+    # Loading parses every file: CPU time was spent, on no more cores than exist.
+    assert measured["cpu_s"] > 0.1
+    assert 0 < measured["cores_busy"] <= (os.cpu_count() or 1) + 0.1
 
 
 def test_report_ratios_and_files(tmp_path: Path):
@@ -157,7 +161,7 @@ def test_report_ratios_and_files(tmp_path: Path):
             "load_average": [1.0, 1.0, 1.0], "commit": "abc", "duckdb": "x",
             "dbt_core": "y", "pandas": "z"}
     result = report.BenchResult(meta, [
-        report.StepResult("full_build", 100.0, 500.0, 100, "customer_rfm rows"),
+        report.StepResult("full_build", 100.0, 500.0, 100, "customer_rfm rows", 150.0, 1.5),
         report.StepResult("rfm_path", 12.0, 300.0, 100, "customer_rfm rows"),
         report.StepResult("duckdb_query", 6.0, 200.0, 100, "customers scored"),
         report.StepResult("pandas", 24.0, 900.0, 100, "customers scored"),
@@ -171,6 +175,7 @@ def test_report_ratios_and_files(tmp_path: Path):
     json_path, md_path = report.write(result, tmp_path)
     assert json.loads(json_path.read_text())["ratios"] == result.ratios()
     assert "| rfm_path / duckdb_query | 2.00 | <= 2.0 |" in md_path.read_text()
+    assert "| full_build | 100.0 | 500 | 150.0 | 1.50 | 100 |" in md_path.read_text()
 
 
 def test_profile_sums_by_type_and_names_slowest(tmp_path: Path):

@@ -5,6 +5,10 @@ Usage: python -m customer_segmentation.bench.child SPEC.json
 A fresh process per step, so that ``ru_maxrss`` is this step's peak: the
 largest of this process and of every process it waited for (dbt, the
 clustering), in MB. SPEC holds {"step", "args", "result"}.
+
+The CPU time of the same process tree, against the step's whole wall time, tells
+how busy the cores were: a 2-core build that averages 1.3 cores waits somewhere
+(one long single-threaded node, a serial chain of small queries).
 """
 
 from __future__ import annotations
@@ -25,14 +29,25 @@ def peak_mb() -> float:
     return max(own, children) / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and of every waited-for descendant."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main(argv: list[str]) -> int:
     spec = json.loads(Path(argv[0]).read_text())
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     outcome = STEPS[spec["step"]](**spec["args"])
     wall = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu_start
     result = {
         "wall_s": outcome.seconds if outcome.seconds is not None else wall,
         "peak_mb": peak_mb(),
+        "cpu_s": cpu,
+        # Over the whole call: a baseline's wall_s times its computation only.
+        "cores_busy": cpu / wall if wall > 0 else 0.0,
         "rows": outcome.rows,
         "what": outcome.what,
     }

@@ -44,6 +44,8 @@ class StepResult:
     peak_mb: float
     rows: int
     what: str
+    cpu_s: float = 0.0  # CPU time of the step's process tree
+    cores_busy: float = 0.0  # cpu_s over the step's whole wall time
 
 
 @dataclass
@@ -80,10 +82,11 @@ class BenchResult:
 def rich_table(result: BenchResult) -> Table:
     table = Table(title=f"benchmark: {result.meta['customers']:,} customers, "
                         f"{result.meta.get('orders', 0):,} orders")
-    for column in ("step", "wall s", "peak MB", "rows", "rows are"):
+    for column in ("step", "wall s", "peak MB", "cpu s", "cores busy", "rows", "rows are"):
         table.add_column(column, justify="left" if column in ("step", "rows are") else "right")
     for s in result.steps:
-        table.add_row(s.step, f"{s.wall_s:.1f}", f"{s.peak_mb:,.0f}", f"{s.rows:,}", s.what)
+        table.add_row(s.step, f"{s.wall_s:.1f}", f"{s.peak_mb:,.0f}", f"{s.cpu_s:.1f}",
+                      f"{s.cores_busy:.2f}", f"{s.rows:,}", s.what)
     return table
 
 
@@ -98,11 +101,12 @@ def markdown(result: BenchResult) -> str:
         f"{meta.get('order_items', 0):,} order items; held-out day {meta['last_day']}.",
         f"duckdb {meta['duckdb']}, dbt-core {meta['dbt_core']}, pandas {meta['pandas']}.",
         "",
-        "| step | wall s | peak MB | rows | rows are | what |",
-        "|---|---:|---:|---:|---|---|",
+        "| step | wall s | peak MB | cpu s | cores busy | rows | rows are | what |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for s in result.steps:
-        lines.append(f"| {s.step} | {s.wall_s:.1f} | {s.peak_mb:,.0f} | {s.rows:,} | {s.what} "
+        lines.append(f"| {s.step} | {s.wall_s:.1f} | {s.peak_mb:,.0f} | {s.cpu_s:.1f} "
+                     f"| {s.cores_busy:.2f} | {s.rows:,} | {s.what} "
                      f"| {DESCRIPTIONS.get(s.step, '')} |")
     lines += ["", "| ratio (wall time) | value | target |", "|---|---:|---|"]
     for r in result.ratios():
@@ -131,7 +135,10 @@ def markdown(result: BenchResult) -> str:
         lines += [f"- {name}: {seconds:.2f} s" for name, seconds in summary["slowest"]]
     lines += ["", "Peak MB: the largest resident set of the step's process tree (ru_maxrss of a "
               "wrapper process and the processes it waited for). Baselines time their "
-              "computation only; dbt steps include dbt's start-up.", ""]
+              "computation only; dbt steps include dbt's start-up. CPU s: user + system time "
+              "of the same process tree over the whole step (a baseline's includes writing "
+              "its answer); cores busy: CPU s over the step's whole wall time (at most the "
+              "machine's CPUs).", ""]
     return "\n".join(lines)
 
 

@@ -123,7 +123,8 @@ def run_step(step: str, args: dict[str, str], ws: Workspace) -> report.StepResul
         raise BenchFailed(f"step {step} failed (exit {code}); log {log}:\n{tail}")
     measured = json.loads(result.read_text())
     return report.StepResult(step, round(measured["wall_s"], 2), round(measured["peak_mb"], 1),
-                             measured["rows"], measured["what"])
+                             measured["rows"], measured["what"], round(measured["cpu_s"], 1),
+                             round(measured["cores_busy"], 2))
 
 
 # The baselines whose answers are checked against customer_rfm.
