@@ -23,7 +23,7 @@ new_rows as (
 
     select raw_rows.*
     from {{ raw_table }} as raw_rows
-    where raw_rows._load_id not in (select stored_loads._load_id from stored_loads)
+    where {{ customer_segmentation.key_not_in('raw_rows._load_id', 'stored_loads', '_load_id') }}
 
 ),
 
@@ -44,9 +44,11 @@ recheck_rows as (
         stored._load_id,
         stored._source_row
     from {{ this }} as stored
+    {{ customer_segmentation.left_join_key_set('rechecked_key', 'recheck_keys', key_column,
+                                               'stored.' ~ key_column) }}
     where
         stored.row_issue in {{ rechecked }}
-        or stored.{{ key_column }} in (select recheck_keys.{{ key_column }} from recheck_keys)
+        or rechecked_key.{{ key_column }} is not null
 
 ),
 
@@ -75,10 +77,11 @@ source as (
 {#- Pre-hook of an incremental base model: delete stored rows of loads no
     longer in raw (a replacing load) and every row computed with other build
     settings; a table from before the model was incremental is recomputed.
-    `distinct`: a handful of load ids, so PostgreSQL hashes the NOT IN list
-    instead of probing a subplan of every raw row. -#}
+    `distinct`: the lookup is over a handful of load ids, not every raw row. -#}
 {% macro prune_base_rows(table_name) -%}
     {{ customer_segmentation.prune_incremental(
         [('_build_settings', dbt.type_string())],
-        '_load_id not in (select distinct _load_id from ' ~ source('raw', table_name) ~ ')') }}
+        customer_segmentation.key_not_in(
+            'stored._load_id', '(select distinct _load_id from ' ~ source('raw', table_name) ~ ')',
+            '_load_id', alias='loads')) }}
 {%- endmacro %}

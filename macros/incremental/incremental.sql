@@ -120,7 +120,9 @@
                 union
                 select of_gone_loads.{{ key }}
                 from {{ this }} as of_gone_loads
-                where of_gone_loads._loaded_at not in (select distinct loads._loaded_at from {{ base }} as loads)
+                where {{ customer_segmentation.key_not_in(
+                    'of_gone_loads._loaded_at', '(select distinct _loaded_at from ' ~ base ~ ')',
+                    '_loaded_at', alias='loads') }}
             ),
 
             still_upstream as (
@@ -131,7 +133,7 @@
 
             select candidates.{{ key }}
             from candidates
-            where candidates.{{ key }} not in (select still_upstream.{{ key }} from still_upstream)
+            where {{ customer_segmentation.key_not_in('candidates.' ~ key, 'still_upstream', key) }}
         )
 {%- endmacro %}
 
@@ -220,28 +222,10 @@
     on `upstream`'s columns]. An anti-join on each engine, and a NULL key upstream
     cannot make it delete nothing. -#}
 {% macro stored_key_not_in(key, upstream, where=none) -%}
-    {{ return(adapter.dispatch('stored_key_not_in', 'customer_segmentation')(key, upstream, where)) }}
+    {{ return(customer_segmentation.key_not_in('stored.' ~ key, upstream, key, alias='upstream',
+                                               where=where)) }}
 {%- endmacro %}
 
-{#- NOT EXISTS: PostgreSQL plans it as an anti-join; NOT IN it cannot (NULL
-    semantics), and its hashed-subplan fallback degrades badly past work_mem. -#}
-{% macro default__stored_key_not_in(key, upstream, where=none) -%}
-not exists (
-            select 1 from {{ upstream }} as upstream
-            where upstream.{{ key }} = stored.{{ key }}{% if where %} and {{ where }}{% endif %}
-        )
-{%- endmacro %}
-
-{#- NOT IN over the non-NULL upstream keys: DuckDB hashes the list. As a DELETE on
-    the 1M bench warehouse it took 1.0 s on fct_orders (11.8M rows, with the cut
-    as `where`) against 2.7 s for NOT EXISTS; 0.7-1.2 s against 0.8-0.9 s on the
-    other order tables. -#}
-{% macro duckdb__stored_key_not_in(key, upstream, where=none) -%}
-stored.{{ key }} not in (
-            select upstream.{{ key }} from {{ upstream }} as upstream
-            where upstream.{{ key }} is not null{% if where %} and {{ where }}{% endif %}
-        )
-{%- endmacro %}
 
 
 {#- The prune pre-hooks' shared body. Deletes the rows `stale_condition` selects
@@ -263,12 +247,14 @@ stored.{{ key }} not in (
             alter table {{ this }} add column {{ column }} {{ data_type }};
             {%- endfor %}
         {%- else -%}
+        {#- Two statements, not one OR: PostgreSQL cannot plan an anti join
+            (`stale_condition`) under OR, and runs it as a SubPlan per stored row. -#}
+        {% if compare_settings -%}
         delete from {{ this }} as stored
-        where
-            {% if compare_settings -%}
-            _build_settings != {{ customer_segmentation.incremental_build_settings(seeds, settings) }}
-            or {% endif -%}
-            {{ stale_condition }}
+        where _build_settings != {{ customer_segmentation.incremental_build_settings(seeds, settings) }};
+        {% endif -%}
+        delete from {{ this }} as stored
+        where {{ stale_condition }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -324,4 +310,17 @@ stored.{{ key }} not in (
         'order_id', ref('int_orders'), where=before_the_cut, latest_column='ordered_at') -%}
     {{ customer_segmentation.prune_incremental([('_refreshed_at', dbt.type_timestamp())], stale,
                                                compare_settings=false) }}
+{%- endmacro %}
+
+
+{#- A LEFT JOIN of the distinct `key`s of `relation` as `alias`, on `outer_key`:
+    the incremental models select the rows to recompute with
+    `... or <alias>.<key> is not null` instead of `... or <outer_key> in (select ...)`.
+    PostgreSQL cannot turn an IN under OR into a join: it runs a SubPlan, hashed
+    only while the list fits in work_mem, else scanned once per row (and once per
+    row whatever its size when the subquery reads a column of the outer query).
+    test_no_anti_join_is_planned_as_a_subplan_on_postgres checks every plan. -#}
+{% macro left_join_key_set(alias, relation, key, outer_key) -%}
+left join (select distinct {{ key }} from {{ relation }}) as {{ alias }}
+        on {{ outer_key }} = {{ alias }}.{{ key }}
 {%- endmacro %}

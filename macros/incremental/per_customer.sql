@@ -86,7 +86,7 @@ recomputed_customers as (
 
     select known.customer_id
     from {{ customers }} as known
-    where known.customer_id not in (select stored_rows.customer_id from {{ this }} as stored_rows)
+    where {{ customer_segmentation.key_not_in('known.customer_id', this, 'customer_id', alias='stored_rows') }}
     union
     select orders.customer_id
     from {{ ref('int_orders') }} as orders

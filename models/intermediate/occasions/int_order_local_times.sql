@@ -21,16 +21,6 @@
 
 with
 
-{% if is_incremental() -%}
-stored as (
-
-    select max(_refreshed_at) as refreshed_through
-    from {{ this }}
-
-),
-
-{% endif -%}
-
 customers as (
 
     select
@@ -42,6 +32,27 @@ customers as (
 
 ),
 
+{% if is_incremental() -%}
+stored as (
+
+    select max(_refreshed_at) as refreshed_through
+    from {{ this }}
+
+),
+
+changed_customers as (
+
+    -- not _loaded_at: a row quarantined as future_timestamp is cleared by a
+    -- later build, after rows loaded later may have been read here
+    select customers.customer_id
+    from customers
+    cross join stored
+    where customers._refreshed_at > stored.refreshed_through
+
+),
+
+{% endif -%}
+
 orders as (
 
     select
@@ -52,16 +63,11 @@ orders as (
     from {{ ref('int_orders__converted') }} as converted
     {%- if is_incremental() %}
     cross join stored
+    {{ left_join_key_set('changed', 'changed_customers', 'customer_id', 'converted.customer_id') }}
     where
         stored.refreshed_through is null
         or converted._refreshed_at > stored.refreshed_through
-        -- not _loaded_at: a row quarantined as future_timestamp is cleared by a
-        -- later build, after rows loaded later may have been read here
-        or converted.customer_id in (
-            select customers.customer_id
-            from customers
-            where customers._refreshed_at > stored.refreshed_through
-        )
+        or changed.customer_id is not null
     {%- endif %}
 
 ),

@@ -164,11 +164,12 @@ local_times as (
     select int_order_local_times.*
     from {{ ref('int_order_local_times') }} as int_order_local_times
     {%- if is_incremental() %}
+    {{ left_join_key_set('refreshed', 'refreshed_orders', 'order_id', 'int_order_local_times.order_id') }}
+    {{ left_join_key_set('moved', 'moved_first_purchases', 'customer_id',
+                         'int_order_local_times.customer_id') }}
     where
-        int_order_local_times.order_id in (select refreshed_orders.order_id from refreshed_orders)
-        or int_order_local_times.customer_id in (
-            select moved_first_purchases.customer_id from moved_first_purchases
-        )
+        refreshed.order_id is not null
+        or moved.customer_id is not null
     {%- endif %}
 
 ),

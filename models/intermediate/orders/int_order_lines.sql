@@ -52,11 +52,13 @@ order_items as (
     from {{ ref('stg_raw__order_items') }} as stg_order_items
     {%- if is_incremental() %}
     cross join stored
+    {{ left_join_key_set('refreshed', 'refreshed_orders', 'order_id', 'stg_order_items.order_id') }}
+    {{ left_join_key_set('loaded', 'loaded_products', 'product_id', 'stg_order_items.product_id') }}
     where
         stored.loaded_through is null
         or stg_order_items._loaded_at > stored.loaded_through
-        or stg_order_items.order_id in (select refreshed_orders.order_id from refreshed_orders)
-        or stg_order_items.product_id in (select loaded_products.product_id from loaded_products)
+        or refreshed.order_id is not null
+        or loaded.product_id is not null
     {%- endif %}
 
 ),
