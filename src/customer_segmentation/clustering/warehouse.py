@@ -99,7 +99,30 @@ def read_features_postgres(connect_kwargs: Mapping[str, str]) -> pd.DataFrame:
         return pd.DataFrame(cur.fetchall(), columns=columns)
 
 
+def postgres_columns(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """(name, type) of each column of ``frame`` as written to PostgreSQL."""
+    return [(str(col), postgres_type(str(col), frame[col])) for col in frame.columns]
+
+
+def stored_postgres_columns(cur: Any, name: str) -> list[tuple[str, str]]:
+    """(name, type) of the stored source table ``name``, in order; [] when absent."""
+    cur.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = %s and table_name = %s order by ordinal_position",
+        [SOURCE_SCHEMA, name],
+    )
+    return [(column, data_type) for column, data_type in cur.fetchall()]
+
+
 def write_postgres(connect_kwargs: Mapping[str, str], tables: Mapping[str, pd.DataFrame]) -> None:
+    """Replace each source table's rows in one transaction.
+
+    A table whose columns are unchanged is truncated, not dropped: dbt's staging
+    views (stg_clustering__*) depend on it, and PostgreSQL refuses to drop a table
+    a view reads, so every build after the first failed. Changed columns (a
+    release that adds one) drop it with its views, which the rest of the build
+    recreates.
+    """
     import psycopg2
 
     conn = psycopg2.connect(**connect_kwargs)
@@ -108,11 +131,13 @@ def write_postgres(connect_kwargs: Mapping[str, str], tables: Mapping[str, pd.Da
             cur.execute(f"create schema if not exists {SOURCE_SCHEMA}")
             for name, frame in tables.items():
                 table = f"{SOURCE_SCHEMA}.{name}"
-                columns = ", ".join(
-                    f'"{col}" {postgres_type(col, frame[col])}' for col in frame.columns
-                )
-                cur.execute(f"drop table if exists {table}")
-                cur.execute(f"create table {table} ({columns})")
+                wanted = postgres_columns(frame)
+                if stored_postgres_columns(cur, name) == wanted:
+                    cur.execute(f"truncate table {table}")
+                else:
+                    columns = ", ".join(f'"{col}" {data_type}' for col, data_type in wanted)
+                    cur.execute(f"drop table if exists {table} cascade")
+                    cur.execute(f"create table {table} ({columns})")
                 buffer = io.StringIO()
                 # repr-exact floats: the marts must equal DuckDB's to 1e-9.
                 frame.to_csv(buffer, index=False, header=False, float_format="%.17g")
