@@ -29,6 +29,9 @@ E2E_CUSTOMERS = 3000
 E2E_SEED = 42
 # Builds get a hash salt, so dim_customers.email_hash is filled and tested.
 E2E_HASH_SALT = "e2e-test-salt-not-secret"
+# Every statement the PostgreSQL builds run is explained into the server's log
+# (test_no_join_is_planned_as_a_subplan_on_postgres reads the plans).
+AUTO_EXPLAIN = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0"
 
 
 @dataclass
@@ -291,7 +294,7 @@ def build_postgres_warehouse(server: Any, workdir: Path, raw_dir: Path,
     workdir.mkdir(parents=True, exist_ok=True)
     env = pipeline.dbt_env(target="postgres", extra={
         **server.env(database), "DBT_LOG_PATH": str(workdir / "logs"),
-        "CUSTOMER_HASH_SALT": E2E_HASH_SALT,
+        "CUSTOMER_HASH_SALT": E2E_HASH_SALT, "PGOPTIONS": AUTO_EXPLAIN,
     })
     pipeline.load(raw_dir, env, target="postgres")
     warehouse = PostgresWarehouse(server, database, raw_dir, workdir / "target", env)
