@@ -9,7 +9,7 @@
     (NULL semantics): a filter SubPlan, hashed only while the list fits in
     work_mem, else scanned once per outer row. 1M customer ids NOT IN 1M stored ids
     ran past a 60 s timeout there; NOT EXISTS took 0.26 s
-    (test_no_anti_join_is_planned_as_a_subplan_on_postgres). -#}
+    (test_no_join_is_planned_as_a_subplan_on_postgres). -#}
 {% macro default__key_not_in(outer_key, relation, inner_key, alias, where) -%}
 not exists (
             select 1 from {{ relation }} as {{ alias }}

@@ -227,7 +227,6 @@
 {%- endmacro %}
 
 
-
 {#- The prune pre-hooks' shared body. Deletes the rows `stale_condition` selects
     and every row computed with other build settings. A table built before its
     model was incremental (no `_build_settings`) is emptied and given the
@@ -319,7 +318,7 @@
     PostgreSQL cannot turn an IN under OR into a join: it runs a SubPlan, hashed
     only while the list fits in work_mem, else scanned once per row (and once per
     row whatever its size when the subquery reads a column of the outer query).
-    test_no_anti_join_is_planned_as_a_subplan_on_postgres checks every plan. -#}
+    test_no_join_is_planned_as_a_subplan_on_postgres checks every plan. -#}
 {% macro left_join_key_set(alias, relation, key, outer_key) -%}
 left join (select distinct {{ key }} from {{ relation }}) as {{ alias }}
         on {{ outer_key }} = {{ alias }}.{{ key }}
