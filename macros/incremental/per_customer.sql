@@ -82,7 +82,8 @@ as_of_window as (
 
 ),
 
-recomputed_customers as (
+-- read twice (customers below, and a model's own inputs): computed once
+recomputed_customers {{ customer_segmentation.as_materialized() }} (
 
     select known.customer_id
     from {{ customers }} as known

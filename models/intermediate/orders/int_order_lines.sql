@@ -46,7 +46,9 @@ loaded_products as (
 
 {% endif -%}
 
-order_items as (
+-- Materialized on an incremental build: inlined, the optimizer joined every line
+-- with every order before filtering (macro as_materialized).
+order_items {{ as_materialized(when=is_incremental()) }} (
 
     select stg_order_items.*
     from {{ ref('stg_raw__order_items') }} as stg_order_items

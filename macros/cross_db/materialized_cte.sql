@@ -1,0 +1,19 @@
+{#- `as`, followed by the hint that computes a CTE once, before the query that reads
+    it (`as materialized`), where the engine has that hint and `when` holds.
+    Documented in _cross_db__macros.yml. -#}
+{% macro as_materialized(when=true) -%}
+    {%- if when -%}
+        {{ return(adapter.dispatch('as_materialized', 'customer_segmentation')()) }}
+    {%- endif -%}
+    {{ return('as') }}
+{%- endmacro %}
+
+{#- PostgreSQL (12 and later) and DuckDB both take `as materialized`. -#}
+{% macro default__as_materialized() -%}
+    {{ return('as materialized') }}
+{%- endmacro %}
+
+{#- Spark SQL has no such hint (it inlines a CTE read once). -#}
+{% macro spark__as_materialized() -%}
+    {{ return('as') }}
+{%- endmacro %}
