@@ -82,6 +82,6 @@ source as (
     {{ customer_segmentation.prune_incremental(
         [('_build_settings', dbt.type_string())],
         customer_segmentation.key_not_in(
-            'stored._load_id', '(select distinct _load_id from ' ~ source('raw', table_name) ~ ')',
+            'stored._load_id', customer_segmentation.distinct_keys('_load_id', source('raw', table_name)),
             '_load_id', alias='loads')) }}
 {%- endmacro %}

@@ -121,7 +121,7 @@
                 select of_gone_loads.{{ key }}
                 from {{ this }} as of_gone_loads
                 where {{ customer_segmentation.key_not_in(
-                    'of_gone_loads._loaded_at', '(select distinct _loaded_at from ' ~ base ~ ')',
+                    'of_gone_loads._loaded_at', customer_segmentation.distinct_keys('_loaded_at', base),
                     '_loaded_at', alias='loads') }}
             ),
 
@@ -320,6 +320,13 @@
     row whatever its size when the subquery reads a column of the outer query).
     test_no_join_is_planned_as_a_subplan_on_postgres checks every plan. -#}
 {% macro left_join_key_set(alias, relation, key, outer_key) -%}
-left join (select distinct {{ key }} from {{ relation }}) as {{ alias }}
+left join {{ customer_segmentation.distinct_keys(key, relation) }} as {{ alias }}
         on {{ outer_key }} = {{ alias }}.{{ key }}
+{%- endmacro %}
+
+
+{#- `(select distinct <key> from <relation>)`: a key set to join or look up, deduplicated
+    first because it is read from a table with many rows per key (loads, orders). -#}
+{% macro distinct_keys(key, relation) -%}
+    {{ return('(select distinct ' ~ key ~ ' from ' ~ relation ~ ')') }}
 {%- endmacro %}
