@@ -58,9 +58,11 @@ browser:
 # A pytest-xdist worker per core (PYTEST_WORKERS=0 runs them in this process).
 # --dist loadfile: a file's tests run in order in one worker (some, marked in
 # their docstrings, run last on purpose), sharing its module fixtures.
+# --durations: every run (CI's too) shows where the suite's time goes, against
+# the 20-minute budget of `make test`.
 PYTEST_WORKERS ?= auto
 pytest: venv browser
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 test: lint pytest
 
